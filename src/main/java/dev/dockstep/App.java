@@ -1,0 +1,187 @@
+package dev.dockstep;
+
+import dev.dockstep.account.Learner;
+import dev.dockstep.check.DockerFacts;
+import dev.dockstep.check.StepChecker;
+import dev.dockstep.check.Verifier;
+import dev.dockstep.lesson.Catalog;
+import dev.dockstep.lesson.LessonLoader;
+import dev.dockstep.lesson.LessonRenderer;
+import dev.dockstep.progress.ProgressStore;
+import dev.dockstep.sandbox.LocalSandbox;
+import dev.dockstep.sandbox.SandboxException;
+import dev.dockstep.sandbox.SandboxInfo;
+import dev.dockstep.web.Health;
+import dev.dockstep.web.WebServer;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Wires dockstep together through constructors. {@link #create} builds everything and starts
+ * nothing; {@link #start} starts the sandbox and the web server; {@link #stop} undoes it all.
+ */
+public final class App {
+    private final Config config;
+    private final Catalog catalog;
+    private final ProgressStore store;
+    private final LocalSandbox sandbox;
+    private final DockerFacts docker;
+    private final Javalin web;
+    private final PrintStream out;
+    private final DataLock lock;
+
+    private App(Config config, DataLock lock, Catalog catalog, ProgressStore store, LocalSandbox sandbox,
+                DockerFacts docker, Javalin web, PrintStream out) {
+        this.config = config;
+        this.lock = lock;
+        this.catalog = catalog;
+        this.store = store;
+        this.sandbox = sandbox;
+        this.docker = docker;
+        this.web = web;
+        this.out = out;
+    }
+
+    /**
+     * Loads the lessons, opens the progress database and builds the server, without starting it.
+     *
+     * @param env the process environment ({@code DOCKER_HOST}, {@code DOCKER_CONFIG} in host mode)
+     * @param out where start-up messages and warnings go
+     * @throws StartupException when the data folder cannot be used
+     */
+    public static App create(Config config, Map<String, String> env, PrintStream out) {
+        Path data = config.dataDir().toAbsolutePath().normalize();
+        prepareDataDir(data);
+        DataLock lock = DataLock.acquire(data);
+        try {
+            return create(config, lock, data, env, out);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static App create(Config config, DataLock lock, Path data, Map<String, String> env, PrintStream out) {
+        Catalog catalog = new LessonLoader().load(config.lessonsDir());
+        catalog.problems().forEach(problem -> out.println("warning: " + problem));
+        ProgressStore store;
+        try {
+            store = ProgressStore.open("jdbc:sqlite:" + data.resolve("progress.db"));
+        } catch (ProgressStore.StoreException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, data,
+                config.dockerdBinary(), config.registryBinary(), config.registryPort(), env);
+        DockerFacts docker = new DockerFacts(sandbox.info().dockerHost(), config.checkDeadline());
+        StepChecker checker = new StepChecker(new Verifier(), docker, store, Clock.systemUTC());
+        WebServer server = new WebServer(() -> catalog, new LessonRenderer(), checker,
+                new Health(docker, sandbox.registryPort(), store),
+                sandbox.info(), new Learner(config.learner()));
+        return new App(config, lock, catalog, store, sandbox, docker, server.create(), out);
+    }
+
+    /**
+     * Starts the sandbox, prepares the lessons' images and serves HTTP.
+     *
+     * @throws StartupException with one line saying what failed
+     */
+    public void start() {
+        if (config.port() != 0 && !portIsFree(config.host(), config.port())) {
+            stop();
+            throw new StartupException("port " + config.port() + " is already in use; stop what uses it or"
+                    + " choose another with --port", null);
+        }
+        try {
+            sandbox.start();
+        } catch (SandboxException e) {
+            stop();
+            throw new StartupException(e.getMessage(), e);
+        }
+        try {
+            sandbox.seed(catalog.setupImages());
+        } catch (SandboxException e) {
+            out.println("warning: " + e.getMessage());
+        }
+        try {
+            web.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            stop();
+            if (causedBy(e, BindException.class)) {
+                throw new StartupException("port " + config.port() + " is already in use; stop what uses it or"
+                        + " choose another with --port", e);
+            }
+            throw new StartupException("the web server could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the web server, the registry and the managed daemon, and closes the database. */
+    public void stop() {
+        try {
+            web.stop();
+        } finally {
+            sandbox.close();
+            docker.close();
+            store.close();
+            lock.close();
+        }
+    }
+
+    /** The port the server listens on (the real one when 0 was asked for). */
+    public int port() {
+        return web.port();
+    }
+
+    public SandboxInfo sandbox() {
+        return sandbox.info();
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    private static void prepareDataDir(Path data) {
+        try {
+            Files.createDirectories(data);
+            Path probe = Files.createTempFile(data, ".write-test", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new StartupException("the data folder " + data + " cannot be written (" + describe(e)
+                    + "); choose another with --data", e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file stands where a folder should be: " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason() + ": " + fs.getFile();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static boolean portIsFree(String host, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

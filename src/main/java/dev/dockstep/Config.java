@@ -1,0 +1,56 @@
+package dev.dockstep;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the app is told at start-up; {@code serve}'s flags map onto it one to one.
+ *
+ * @param host the address to listen on
+ * @param port the HTTP port; 0 picks a free one (tests)
+ * @param dataDir where the database, the managed daemon and the registry keep their files
+ * @param lessonsDir the lessons folder, one sub-folder per course
+ * @param sandbox whether dockstep runs its own dockerd or uses the host's
+ * @param registryPort the practice registry's port on 127.0.0.1
+ * @param dockerdBinary the dockerd to run in managed mode
+ * @param registryBinary the docker-registry to run
+ * @param checkDeadline how long one check may take
+ * @param learner the learner's registry user name while dockstep has no accounts of its own
+ */
+public record Config(String host, int port, Path dataDir, Path lessonsDir, SandboxMode sandbox, int registryPort,
+                     String dockerdBinary, String registryBinary, Duration checkDeadline, String learner) {
+
+    /** Where learners run docker. */
+    public enum SandboxMode {
+        /** dockstep starts and owns a private dockerd under the data folder. */
+        MANAGED,
+        /** the Docker that {@code DOCKER_HOST} (or the default socket) names, with the learner's own CLI config. */
+        HOST
+    }
+
+    /** The defaults of {@code dockstep serve}. */
+    public static Config defaults() {
+        return new Config("127.0.0.1", 7070, Path.of("data"), Path.of("lessons"), SandboxMode.MANAGED, 5000,
+                "dockerd", "docker-registry", Duration.ofSeconds(5), "learner");
+    }
+
+    public Config withPorts(int port, int registryPort) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, learner);
+    }
+
+    public Config withDirs(Path dataDir, Path lessonsDir) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, learner);
+    }
+
+    public Config withSandbox(SandboxMode sandbox) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, learner);
+    }
+
+    public Config withBinaries(String dockerdBinary, String registryBinary) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, learner);
+    }
+}

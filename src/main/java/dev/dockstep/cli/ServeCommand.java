@@ -1,0 +1,79 @@
+package dev.dockstep.cli;
+
+import dev.dockstep.App;
+import dev.dockstep.Config;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dockstep serve}: starts the sandbox and serves the lessons until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Start the sandbox (a private dockerd and the practice registry) and serve the lessons."
+                + " Ctrl-C stops everything it started.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE})", defaultValue = "7070")
+    int port;
+
+    @Option(names = "--host", description = "address to listen on (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
+    String host;
+
+    @Option(names = "--data", description = "folder for progress, the managed daemon and the registry (default: ${DEFAULT-VALUE})",
+            defaultValue = "data")
+    Path data;
+
+    @Option(names = "--lessons", description = "lessons folder, one sub-folder per course (default: ${DEFAULT-VALUE})",
+            defaultValue = "lessons")
+    Path lessons;
+
+    @Option(names = "--sandbox", description = "managed: run a private dockerd; host: use DOCKER_HOST or the default socket"
+            + " (default: ${DEFAULT-VALUE})", defaultValue = "managed")
+    String sandbox;
+
+    @Option(names = "--registry-port", description = "practice registry port on 127.0.0.1 (default: ${DEFAULT-VALUE})",
+            defaultValue = "5000")
+    int registryPort;
+
+    @Option(names = "--check-timeout", description = "how long one check may take, in ms (default: ${DEFAULT-VALUE})",
+            defaultValue = "5000")
+    long checkTimeoutMs;
+
+    @Option(names = "--dockerd-binary", hidden = true, defaultValue = "dockerd")
+    String dockerdBinary;
+
+    @Option(names = "--registry-binary", hidden = true, defaultValue = "docker-registry")
+    String registryBinary;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Config.SandboxMode mode = switch (sandbox) {
+            case "managed" -> Config.SandboxMode.MANAGED;
+            case "host" -> Config.SandboxMode.HOST;
+            default -> throw new IllegalArgumentException("--sandbox must be 'managed' or 'host', not '" + sandbox + "'");
+        };
+        if (port < 0 || port > 65535 || registryPort < 1 || registryPort > 65535) {
+            throw new IllegalArgumentException("ports must be between 1 and 65535");
+        }
+        Config config = new Config(host, port, data, lessons, mode, registryPort, dockerdBinary, registryBinary,
+                Duration.ofMillis(checkTimeoutMs), "learner");
+        PrintStream out = System.out;
+        App app = App.create(config, System.getenv(), out);
+        app.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("dockstep: stopping");
+            app.stop();
+            stopped.countDown();
+        }, "dockstep-shutdown"));
+        String shownHost = host.equals("0.0.0.0") || host.equals("127.0.0.1") ? "localhost" : host;
+        out.println("dockstep is serving http://" + shownHost + ":" + app.port() + "/");
+        out.println("Paste these two lines into the terminal where you run docker:");
+        app.sandbox().exportLines().lines().forEach(line -> out.println("  " + line));
+        out.println("Stop with Ctrl-C.");
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.dockstep.lesson;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One lesson file, {@code NN-slug.md}.
+ *
+ * @param id the file name without its number and extension ({@code tag} for {@code 04-tag.md})
+ * @param intro the markdown before the first step
+ * @param setupImages images the learner's Docker must hold before the lesson starts
+ */
+public record Lesson(String courseId, String id, int number, String title, String summary, Integer minutes,
+                     List<String> setupImages, String intro, List<Step> steps, Path file) {
+    public Lesson {
+        setupImages = List.copyOf(setupImages);
+        steps = List.copyOf(steps);
+    }
+
+    public Optional<Step> step(String stepId) {
+        return steps.stream().filter(s -> s.id().equals(stepId)).findFirst();
+    }
+}

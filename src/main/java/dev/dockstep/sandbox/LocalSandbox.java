@@ -1,0 +1,114 @@
+package dev.dockstep.sandbox;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Docker and practice registry that every learner of this server shares today: either a
+ * managed dockerd under the data folder, or the host's own Docker. Later a classroom gives each
+ * learner their own; callers already ask for "the learner's sandbox".
+ */
+public final class LocalSandbox implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final boolean managed;
+    private final Path dataDir;
+    private final String dockerdBinary;
+    private final String registryBinary;
+    private final int registryPort;
+    private final SandboxInfo info;
+    private ManagedDaemon daemon;
+    private PracticeRegistry registry;
+
+    /**
+     * Plans the sandbox without starting anything.
+     *
+     * @param env the process environment, for {@code DOCKER_HOST} and {@code DOCKER_CONFIG} in host mode
+     */
+    public LocalSandbox(boolean managed, Path dataDir, String dockerdBinary, String registryBinary, int registryPort,
+                        Map<String, String> env) {
+        this.managed = managed;
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.dockerdBinary = dockerdBinary;
+        this.registryBinary = registryBinary;
+        this.registryPort = registryPort;
+        String registryAddress = "localhost:" + registryPort;
+        if (managed) {
+            this.info = new SandboxInfo("unix://" + this.dataDir.resolve("docker/docker.sock"),
+                    this.dataDir.resolve("docker-config"), registryAddress);
+        } else {
+            String host = Optional.ofNullable(env.get("DOCKER_HOST")).filter(s -> !s.isBlank())
+                    .orElse("unix:///var/run/docker.sock");
+            Path config = Optional.ofNullable(env.get("DOCKER_CONFIG")).filter(s -> !s.isBlank()).map(Path::of)
+                    .orElse(Path.of(System.getProperty("user.home"), ".docker"));
+            this.info = new SandboxInfo(host, config, registryAddress);
+        }
+    }
+
+    /** Starts the managed daemon (in managed mode) and the practice registry. */
+    public void start() {
+        try {
+            if (managed) {
+                java.nio.file.Files.createDirectories(info.dockerConfig());
+                daemon = ManagedDaemon.start(dataDir.resolve("docker"), dockerdBinary, START_TIMEOUT);
+            }
+            registry = PracticeRegistry.start(dataDir.resolve("registry"), registryBinary, registryPort, START_TIMEOUT);
+        } catch (java.io.IOException e) {
+            close();
+            throw new SandboxException("cannot create " + info.dockerConfig() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Makes sure the learner's Docker holds each image (made offline, never pulled).
+     *
+     * @throws SandboxException when Docker cannot be reached or refuses the image
+     */
+    public void seed(java.util.List<String> images) {
+        if (images.isEmpty()) {
+            return;
+        }
+        try (var docker = DockerClients.writable(info.dockerHost())) {
+            for (String image : images) {
+                OfflineImages.ensure(docker, image);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new SandboxException("could not prepare the lesson images " + images + " in Docker at "
+                    + info.dockerHost() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public SandboxInfo info() {
+        return info;
+    }
+
+    public boolean managed() {
+        return managed;
+    }
+
+    /** The practice registry's port on 127.0.0.1. */
+    public int registryPort() {
+        return registryPort;
+    }
+
+    public Optional<PracticeRegistry> registry() {
+        return Optional.ofNullable(registry);
+    }
+
+    @Override
+    public void close() {
+        if (registry != null) {
+            registry.close();
+            registry = null;
+        }
+        if (daemon != null) {
+            daemon.close();
+            daemon = null;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.dockstep.sandbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Makes small images without any network: a one-layer image archive in the {@code docker save}
+ * format, generated in memory and loaded through the Docker API. The same name always yields the
+ * same image ID, so lessons and tests are reproducible.
+ */
+public final class OfflineImages {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long EPOCH = 1_700_000_000L;
+
+    private OfflineImages() {
+    }
+
+    /** Loads {@code ref} (for example {@code backend:0.1}) into the daemon unless it is there already. */
+    public static void ensure(DockerClient docker, String ref) {
+        try {
+            docker.inspectImageCmd(ref).exec();
+            return;
+        } catch (NotFoundException absent) {
+            // build it below
+        }
+        docker.loadImageCmd(new ByteArrayInputStream(archive(ref))).exec();
+    }
+
+    /** A {@code docker save} archive holding one image tagged {@code ref}. */
+    public static byte[] archive(String ref) {
+        if (!ref.matches("[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException("an offline image needs a name:tag reference, got: " + ref);
+        }
+        try {
+            byte[] layer = tar(Map.of("dockstep/" + ref.replace(':', '-') + ".txt",
+                    ("This image, " + ref + ", was made offline by dockstep.\n").getBytes(StandardCharsets.UTF_8)));
+            String diffId = "sha256:" + sha256(layer);
+            byte[] config = JSON.writeValueAsBytes(Map.of(
+                    "architecture", "amd64",
+                    "os", "linux",
+                    "created", "2023-11-14T22:13:20Z",
+                    "config", Map.of("Labels", Map.of("dev.dockstep.image", ref)),
+                    "rootfs", Map.of("type", "layers", "diff_ids", List.of(diffId)),
+                    "history", List.of(Map.of("created", "2023-11-14T22:13:20Z", "created_by", "dockstep offline image"))));
+            String configName = sha256(config) + ".json";
+            String layerName = sha256(layer) + "/layer.tar";
+            byte[] manifest = JSON.writeValueAsBytes(List.of(Map.of(
+                    "Config", configName, "RepoTags", List.of(ref), "Layers", List.of(layerName))));
+            var entries = new java.util.LinkedHashMap<String, byte[]>();
+            entries.put(configName, config);
+            entries.put(layerName, layer);
+            entries.put("manifest.json", manifest);
+            return tar(entries);
+        } catch (IOException e) {
+            throw new IllegalStateException("building an in-memory archive failed", e);
+        }
+    }
+
+    private static byte[] tar(Map<String, byte[]> files) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (var file : files.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+                String name = file.getKey();
+                int slash = name.lastIndexOf('/');
+                if (slash > 0) {
+                    TarArchiveEntry dir = new TarArchiveEntry(name.substring(0, slash + 1));
+                    dir.setModTime(EPOCH * 1000);
+                    tar.putArchiveEntry(dir);
+                    tar.closeArchiveEntry();
+                }
+                TarArchiveEntry entry = new TarArchiveEntry(name);
+                entry.setSize(file.getValue().length);
+                entry.setMode(0644);
+                entry.setModTime(EPOCH * 1000);
+                tar.putArchiveEntry(entry);
+                tar.write(file.getValue());
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

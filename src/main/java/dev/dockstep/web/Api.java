@@ -1,0 +1,67 @@
+package dev.dockstep.web;
+
+import dev.dockstep.account.Learner;
+import dev.dockstep.check.StepChecker;
+import dev.dockstep.lesson.Catalog;
+import dev.dockstep.lesson.Lesson;
+import dev.dockstep.lesson.Step;
+import dev.dockstep.lesson.Variables;
+import dev.dockstep.sandbox.SandboxInfo;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The JSON endpoints for scripts, tests and the pages' own JavaScript. */
+final class Api {
+    private final Supplier<Catalog> catalog;
+    private final StepChecker checker;
+    private final Health health;
+    private final SandboxInfo sandbox;
+    private final Learner learner;
+    private final Variables variables;
+
+    Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxInfo sandbox, Learner learner,
+        Variables variables) {
+        this.catalog = catalog;
+        this.checker = checker;
+        this.health = health;
+        this.sandbox = sandbox;
+        this.learner = learner;
+        this.variables = variables;
+    }
+
+    void health(Context ctx) {
+        var report = health.report();
+        ctx.status(Health.allOk(report) ? 200 : 503).json(report);
+    }
+
+    void courses(Context ctx) {
+        List<Map<String, Object>> courses = catalog.get().courses().stream().map(course -> Map.<String, Object>of(
+                "id", course.id(),
+                "title", course.title(),
+                "lessons", course.lessons().stream().map(lesson -> Map.<String, Object>of(
+                        "id", lesson.id(),
+                        "title", lesson.title(),
+                        "steps", lesson.steps().stream().map(step -> Map.<String, Object>of(
+                                "id", step.id(), "title", step.title(), "checks", step.checks().size())).toList()))
+                        .toList())).toList();
+        ctx.json(Map.of("courses", courses));
+    }
+
+    void sandbox(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("dockerHost", sandbox.dockerHost());
+        body.put("dockerConfig", sandbox.dockerConfig().toString());
+        body.put("registry", sandbox.registry());
+        body.put("user", learner.name());
+        ctx.json(body);
+    }
+
+    void check(Context ctx) {
+        Lesson lesson = Lookup.lesson(catalog.get(), ctx.pathParam("course"), ctx.pathParam("lesson"));
+        Step step = Lookup.step(lesson, ctx.pathParam("step"));
+        ctx.json(checker.check(learner, variables, lesson, step));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.dockstep.web;
+
+import dev.dockstep.lesson.Catalog;
+import dev.dockstep.lesson.Course;
+import dev.dockstep.lesson.Lesson;
+import dev.dockstep.lesson.Step;
+
+/** Finds what a URL names, or says precisely what does not exist. */
+final class Lookup {
+    private Lookup() {
+    }
+
+    static Lesson lesson(Catalog catalog, String courseId, String lessonId) {
+        Course course = catalog.course(courseId)
+                .orElseThrow(() -> new WebServer.NotFound("There is no course '" + courseId + "'."));
+        return course.lesson(lessonId)
+                .orElseThrow(() -> new WebServer.NotFound("The course '" + courseId + "' has no lesson '" + lessonId + "'."));
+    }
+
+    static Step step(Lesson lesson, String stepId) {
+        return lesson.step(stepId).orElseThrow(() -> new WebServer.NotFound(
+                "The lesson '" + lesson.id() + "' has no step '" + stepId + "'."));
+    }
+}
