@@ -128,9 +128,9 @@ public final class ProgressStore implements AutoCloseable {
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     long passedAt = rs.getLong(7);
+                    Long passed = rs.wasNull() ? null : passedAt;
                     rows.add(new StepProgress(rs.getString(1), rs.getString(2), rs.getString(3),
-                            StepStatus.valueOf(rs.getString(4)), rs.getInt(5), rs.getLong(6),
-                            rs.wasNull() ? null : passedAt, rs.getString(8)));
+                            StepStatus.valueOf(rs.getString(4)), rs.getInt(5), rs.getLong(6), passed, rs.getString(8)));
                 }
             }
             return rows;

@@ -78,8 +78,13 @@ public final class LocalSandbox implements AutoCloseable {
                 OfflineImages.ensure(docker, image);
             }
         } catch (java.io.IOException | RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
             throw new SandboxException("could not prepare the lesson images " + images + " in Docker at "
-                    + info.dockerHost() + ": " + e.getMessage(), e);
+                    + info.dockerHost() + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getMessage()), e);
         }
     }
 

@@ -1,0 +1,152 @@
+package dev.dockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockstep.harness.Cli;
+import dev.dockstep.harness.DockstepProcess;
+import dev.dockstep.harness.Ports;
+import dev.dockstep.harness.RealDocker;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code dockstep serve} as a user runs it: the packaged jar in a process of its own. */
+class ServeCommandIT {
+    private static final String LESSONS = "src/test/resources/fixtures/lessons";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Path dir;
+
+    @BeforeEach
+    void folder() throws Exception {
+        dir = Files.createTempDirectory(Path.of("/tmp"), "ds-cli-");
+    }
+
+    @AfterEach
+    void clean() {
+        RealDocker.deleteTree(dir);
+    }
+
+    @Test
+    void sigterm_stops_the_daemon_and_the_registry_it_started_and_leaves_nothing_running() throws Exception {
+        int port = Ports.free();
+        try (DockstepProcess serve = DockstepProcess.start(Map.of(), "serve", "--data", dir.resolve("data").toString(),
+                "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()))) {
+            serve.awaitOutput("Stop with Ctrl-C.");
+            assertTrue(serve.output().contains("export DOCKER_HOST=unix://" + dir.resolve("data/docker/docker.sock")),
+                    serve.output());
+            assertTrue(serve.output().contains("export DOCKER_CONFIG=" + dir.resolve("data/docker-config")));
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            List<ProcessHandle> children = serve.handle().descendants().toList();
+            List<String> names = children.stream().map(p -> p.info().command().orElse("")).toList();
+            assertTrue(names.stream().anyMatch(n -> n.endsWith("dockerd")), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.endsWith("docker-registry")), names.toString());
+
+            serve.terminate();
+
+            for (ProcessHandle child : children) {
+                assertFalse(child.isAlive(), child.info().command().orElse("?") + " (" + child.pid() + ") still runs");
+            }
+        }
+    }
+
+    @Test
+    void an_unreachable_docker_in_host_mode_is_reported_and_the_server_stays_up() throws Exception {
+        int port = Ports.free();
+        String nowhere = "unix://" + dir.resolve("no-docker.sock");
+        try (DockstepProcess serve = DockstepProcess.start(Map.of("DOCKER_HOST", nowhere), "serve", "--sandbox", "host",
+                "--data", dir.resolve("data").toString(), "--lessons", LESSONS,
+                "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()))) {
+            serve.awaitOutput("Stop with Ctrl-C.");
+            assertTrue(serve.output().contains("warning: could not prepare the lesson images [backend:0.1] in Docker at "
+                    + nowhere + ": No such file or directory"), serve.output());
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, health.statusCode());
+            JsonNode docker = JSON.readTree(health.body()).get("docker");
+            assertEquals("down", docker.get("status").asText());
+            assertTrue(docker.get("reason").asText().startsWith("Docker is not reachable at " + nowhere), health.body());
+
+            HttpResponse<String> check = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/api/check/hub/tag/tag-the-image"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, check.statusCode());
+            assertEquals("unavailable", JSON.readTree(check.body()).at("/checks/0/status").asText());
+            assertNoStackTrace(serve.output());
+            serve.terminate();
+        }
+    }
+
+    @Test
+    void a_data_folder_that_cannot_be_written_is_one_line() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "not a folder");
+        Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--data", file.resolve("data").toString(),
+                "--lessons", LESSONS, "--port", Integer.toString(Ports.free()));
+        assertEquals(1, result.exitCode());
+        assertOneLine(result.output(), "dockstep: the data folder " + file.resolve("data") + " cannot be written");
+    }
+
+    @Test
+    void a_port_in_use_is_one_line() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--data", dir.resolve("data").toString(),
+                    "--lessons", LESSONS, "--port", Integer.toString(taken.getLocalPort()),
+                    "--registry-port", Integer.toString(Ports.free()));
+            assertEquals(1, result.exitCode());
+            assertOneLine(result.output(), "dockstep: port " + taken.getLocalPort()
+                    + " is already in use; stop what uses it or choose another with --port");
+        }
+    }
+
+    @Test
+    void a_missing_dockerd_is_one_line_naming_the_package() {
+        Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--data", dir.resolve("data").toString(),
+                "--lessons", LESSONS, "--port", Integer.toString(Ports.free()),
+                "--registry-port", Integer.toString(Ports.free()), "--dockerd-binary", "no-such-dockerd");
+        assertEquals(1, result.exitCode());
+        assertOneLine(result.output(), "dockstep: no-such-dockerd was not found; install it with: apt-get install docker.io");
+    }
+
+    @Test
+    void a_wrong_sandbox_name_is_one_line() {
+        Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--sandbox", "cloud", "--data",
+                dir.resolve("data").toString());
+        assertEquals(1, result.exitCode());
+        assertOneLine(result.output(), "dockstep: --sandbox must be 'managed' or 'host', not 'cloud'");
+    }
+
+    @Test
+    void help_lists_the_flags() {
+        Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--help");
+        assertEquals(0, result.exitCode());
+        for (String flag : List.of("--port", "--data", "--lessons", "--sandbox", "--registry-port")) {
+            assertTrue(result.output().contains(flag), flag + " in " + result.output());
+        }
+    }
+
+    /** The message is the last line and nothing before it looks like a stack trace. */
+    private static void assertOneLine(String output, String expectedStart) {
+        List<String> lines = output.strip().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).startsWith(expectedStart), output);
+        assertNoStackTrace(output);
+    }
+
+    private static void assertNoStackTrace(String output) {
+        assertFalse(output.contains("\tat "), output);
+        assertFalse(output.contains("Exception"), output);
+    }
+}

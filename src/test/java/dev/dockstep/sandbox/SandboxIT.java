@@ -1,0 +1,135 @@
+package dev.dockstep.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockstep.harness.Ports;
+import dev.dockstep.harness.RealDocker;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SandboxIT {
+    private static final Duration START = Duration.ofSeconds(30);
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Path dir;
+
+    @BeforeEach
+    void folder() throws Exception {
+        dir = Files.createTempDirectory(Path.of("/tmp"), "ds-sb-");
+    }
+
+    @AfterEach
+    void clean() {
+        RealDocker.deleteTree(dir);
+    }
+
+    @Test
+    void a_managed_daemon_answers_on_its_own_socket_and_is_gone_after_close() {
+        ManagedDaemon daemon = ManagedDaemon.start(dir.resolve("docker"), "dockerd", START);
+        long pid = daemon.pid();
+        try {
+            assertTrue(Waits.dockerPings(dir.resolve("docker/docker.sock")));
+            assertTrue(Files.exists(dir.resolve("docker/data")), "data root under the sandbox folder");
+        } finally {
+            daemon.close();
+        }
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "dockerd " + pid + " still runs");
+    }
+
+    @Test
+    void the_registry_refuses_anonymous_requests_and_accepts_its_htpasswd_account() throws Exception {
+        int port = Ports.free();
+        try (PracticeRegistry registry = PracticeRegistry.start(dir.resolve("registry"), "docker-registry", port, START)) {
+            registry.accounts().put("alice", "s3cret-pass".toCharArray());
+            assertEquals(401, get(port, null));
+            assertEquals(401, get(port, "alice:wrong"));
+            assertEquals(200, get(port, "alice:s3cret-pass"));
+        }
+    }
+
+    @Test
+    void a_registry_port_in_use_is_one_clear_message() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            SandboxException e = assertThrows(SandboxException.class, () ->
+                    PracticeRegistry.start(dir.resolve("registry"), "docker-registry", taken.getLocalPort(), START));
+            assertEquals("port " + taken.getLocalPort() + " is already in use, so the practice registry cannot start;"
+                    + " choose another with --registry-port", e.getMessage());
+        }
+    }
+
+    @Test
+    void a_missing_binary_names_the_package_to_install() {
+        SandboxException daemon = assertThrows(SandboxException.class,
+                () -> ManagedDaemon.start(dir.resolve("docker"), "dockerd-not-installed", START));
+        assertEquals("dockerd-not-installed was not found; install it with: apt-get install docker.io", daemon.getMessage());
+        SandboxException registry = assertThrows(SandboxException.class,
+                () -> PracticeRegistry.start(dir.resolve("registry"), "/nowhere/docker-registry", Ports.free(), START));
+        assertEquals("/nowhere/docker-registry was not found; install it with: apt-get install docker-registry",
+                registry.getMessage());
+    }
+
+    @Test
+    void a_daemon_that_dies_during_start_up_reports_its_last_log_line() throws Exception {
+        // A data root that is a file makes dockerd exit at once: a real start-up failure.
+        Path home = Files.createDirectories(dir.resolve("docker"));
+        Files.writeString(home.resolve("data"), "not a folder");
+        SandboxException e = assertThrows(SandboxException.class, () -> ManagedDaemon.start(home, "dockerd", START));
+        assertTrue(e.getMessage().startsWith("dockerd exited during start-up: "), e.getMessage());
+        assertTrue(e.getMessage().contains("dockerd.log"), e.getMessage());
+    }
+
+    @Test
+    void a_folder_too_deep_for_unix_sockets_is_refused_before_starting() {
+        Path deep = dir.resolve("x".repeat(90));
+        SandboxException e = assertThrows(SandboxException.class, () -> ManagedDaemon.start(deep, "dockerd", START));
+        assertTrue(e.getMessage().contains("too deep for Docker's sockets"), e.getMessage());
+    }
+
+    @Test
+    void an_offline_image_loads_and_keeps_its_id_across_daemons() throws Exception {
+        try (ManagedDaemon daemon = ManagedDaemon.start(dir.resolve("docker"), "dockerd", START);
+             var docker = DockerClients.writable(daemon.dockerHost())) {
+            OfflineImages.ensure(docker, "backend:0.1");
+            OfflineImages.ensure(docker, "backend:0.1");
+            String id = docker.inspectImageCmd("backend:0.1").exec().getId();
+            assertEquals("sha256:" + OfflineImages.sha256(configOf(OfflineImages.archive("backend:0.1"))), id);
+            OfflineImages.ensure(docker, "frontend:0.1");
+            assertFalse(id.equals(docker.inspectImageCmd("frontend:0.1").exec().getId()), "two images, two IDs");
+        }
+    }
+
+    /** The config blob inside an archive is the image ID's preimage. */
+    private static byte[] configOf(byte[] archive) throws Exception {
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.io.ByteArrayInputStream(archive))) {
+            for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                if (entry.getName().endsWith(".json") && !entry.getName().equals("manifest.json")) {
+                    return tar.readAllBytes();
+                }
+            }
+        }
+        throw new AssertionError("no config in the archive");
+    }
+
+    private int get(int port, String credentials) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"));
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}

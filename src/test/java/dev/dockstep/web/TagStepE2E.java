@@ -1,0 +1,78 @@
+package dev.dockstep.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockstep.App;
+import dev.dockstep.Config;
+import dev.dockstep.harness.Browser;
+import dev.dockstep.harness.Cli;
+import dev.dockstep.harness.Ports;
+import dev.dockstep.harness.RealDocker;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** A learner in a real browser tags an image with the real docker CLI and sees the step pass. */
+class TagStepE2E {
+    private static Path data;
+    private static App app;
+    private static ChromeDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        data = Files.createTempDirectory(Path.of("/tmp"), "ds-e2e-");
+        Config config = Config.defaults().withDirs(data, Path.of("lessons")).withPorts(0, Ports.free());
+        app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
+        app.start();
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (app != null) {
+            app.stop();
+        }
+        RealDocker.deleteTree(data);
+    }
+
+    @Test
+    void the_tag_step_fails_with_a_reason_then_passes_after_docker_tag() throws Exception {
+        browser.get("http://localhost:" + app.port() + "/");
+        browser.findElement(By.linkText("Name an image for a registry")).click();
+        WebElement step = browser.findElement(By.id("step-tag-the-backend-image"));
+        String ref = app.sandbox().registry() + "/learner/backend:0.1";
+        assertTrue(step.getText().contains("docker tag backend:0.1 " + ref), step.getText());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+
+        step.findElement(By.cssSelector("button.check")).click();
+        wait.until(ExpectedConditions.attributeContains(step, "class", "failed"));
+        assertEquals(ref + " is not among your images; images named backend: backend:0.1.\n"
+                        + "Give an existing image this name with `docker tag SOURCE " + ref + "`, then check again.",
+                step.findElement(By.cssSelector(".results li.failed")).getText().substring(2));
+        Browser.screenshot(browser, "lesson-step-failed");
+
+        Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "tag", "backend:0.1", ref).requireSuccess();
+
+        step.findElement(By.cssSelector("button.check")).click();
+        wait.until(ExpectedConditions.attributeContains(step, "class", "passed"));
+        assertFalse(step.getAttribute("class").contains("failed"));
+        assertEquals("Step passed", step.findElement(By.cssSelector(".status")).getText());
+        Browser.screenshot(browser, "lesson-step-passed");
+    }
+}
