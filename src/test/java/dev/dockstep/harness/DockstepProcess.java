@@ -91,10 +91,21 @@ public final class DockstepProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Even when a test fails half-way: SIGTERM first, so dockstep stops its own children by PID. */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
+        if (!process.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> children = process.toHandle().descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
