@@ -1,7 +1,9 @@
 package dev.dockstep;
 
 import dev.dockstep.account.Learner;
+import dev.dockstep.check.Credentials;
 import dev.dockstep.check.DockerFacts;
+import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.StepChecker;
 import dev.dockstep.check.Verifier;
 import dev.dockstep.lesson.Catalog;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Wires dockstep together through constructors. {@link #create} builds everything and starts
@@ -79,7 +82,11 @@ public final class App {
         LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, data,
                 config.dockerdBinary(), config.registryBinary(), config.registryPort(), env);
         DockerFacts docker = new DockerFacts(sandbox.info().dockerHost(), config.checkDeadline());
-        StepChecker checker = new StepChecker(new Verifier(), docker, store, Clock.systemUTC());
+        RegistryClient registry = new RegistryClient(host -> host.equals(sandbox.info().registry())
+                ? sandbox.serviceAccount().map(a -> new Credentials(a.user(), a.password())) : Optional.empty(),
+                config.checkDeadline());
+        StepChecker checker = new StepChecker(new Verifier(), docker, registry, sandbox.info().dockerConfig(), store,
+                Clock.systemUTC());
         WebServer server = new WebServer(() -> catalog, new LessonRenderer(), checker,
                 new Health(docker, sandbox.registryPort(), store),
                 sandbox.info(), new Learner(config.learner()));

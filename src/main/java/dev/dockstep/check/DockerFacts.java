@@ -12,7 +12,16 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
+import com.github.dockerjava.api.exception.UnauthorizedException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -69,6 +78,58 @@ public final class DockerFacts implements AutoCloseable {
     /** Every image in the daemon, for explaining what is there instead. */
     public List<Image> images() throws DockerUnavailable {
         return ask(() -> docker.listImagesCmd().exec());
+    }
+
+    /**
+     * Asks the daemon to validate credentials with the registry ({@code POST /auth}, the one
+     * write-shaped request the transport allows: it changes nothing).
+     *
+     * @return empty when the registry accepts them, else the registry's reason
+     */
+    public Optional<String> authenticate(String registry, Credentials credentials) throws DockerUnavailable {
+        String address = registry.equals(ImageRef.DOCKER_HUB) ? DockerConfigFile.HUB_KEY : registry;
+        return ask(() -> {
+            try {
+                docker.authCmd().withAuthConfig(new AuthConfig().withRegistryAddress(address)
+                        .withUsername(credentials.username()).withPassword(credentials.secret())).exec();
+                return Optional.empty();
+            } catch (UnauthorizedException | InternalServerErrorException e) {
+                // Daemons answer 401 or 500 when the registry refuses; both carry its reason.
+                return Optional.of(firstLine(e.getMessage()));
+            }
+        });
+    }
+
+    /** The image pulls the daemon reported since {@code since}, as the references it names. */
+    public List<String> pullsSince(Instant since) throws DockerUnavailable {
+        List<String> pulls = new ArrayList<>();
+        Instant until = Instant.now();
+        ask(() -> {
+            try {
+                docker.eventsCmd()
+                        .withSince(seconds(since))
+                        .withUntil(seconds(until))
+                        .withEventTypeFilter(EventType.IMAGE)
+                        .withEventFilter("pull")
+                        .exec(new ResultCallback.Adapter<Event>() {
+                            @Override
+                            public void onNext(Event event) {
+                                if (event.getId() != null) {
+                                    pulls.add(event.getId());
+                                }
+                            }
+                        }).awaitCompletion(deadline.toMillis(), TimeUnit.MILLISECONDS);
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading Docker's events", e);
+            }
+        });
+        return pulls;
+    }
+
+    private static String seconds(Instant instant) {
+        return instant.getEpochSecond() + "." + String.format("%09d", instant.getNano());
     }
 
     /** For tests in this package: the client whose transport must refuse writes. */

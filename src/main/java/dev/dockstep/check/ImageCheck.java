@@ -13,23 +13,18 @@ final class ImageCheck implements CheckKind {
     }
 
     @Override
-    public String usage() {
-        return "ref";
+    public List<Arg> args() {
+        return List.of(Arg.REF);
     }
 
     @Override
-    public Verdict decide(List<String> args, DockerFacts docker) throws DockerUnavailable {
-        ImageRef ref;
-        try {
-            ref = ImageRef.parse(args.get(0));
-        } catch (ImageRef.InvalidReference e) {
-            return new Verdict.Failed(e.getMessage(), "Check the image name in the lesson.");
-        }
-        var found = docker.image(ref);
+    public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
+        ImageRef ref = Verifier.ref(args.get(0));
+        var found = context.docker().image(ref);
         if (found.isPresent()) {
             return new Verdict.Passed(ref + " is among your images (ID " + shortId(found.get().getId()) + ").");
         }
-        return new Verdict.Failed(ref + " is not among your images; " + namesakes(ref, docker.images()) + ".",
+        return new Verdict.Failed(ref + " is not among your images; " + namesakes(ref, context.docker().images()) + ".",
                 "Give an existing image this name with `docker tag SOURCE " + ref + "`, then check again.");
     }
 

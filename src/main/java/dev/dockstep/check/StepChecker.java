@@ -4,38 +4,92 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockstep.account.Learner;
 import dev.dockstep.lesson.Lesson;
+import dev.dockstep.lesson.Quiz;
 import dev.dockstep.lesson.Step;
 import dev.dockstep.lesson.Variables;
 import dev.dockstep.progress.ProgressStore;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Checks one learner's step and records the attempt: the whole "Check" button, without HTTP. */
+/**
+ * Decides one learner's step and records the attempt: the whole "Check" button, without HTTP.
+ * An exercise is decided by its checks, a quiz by the learner's answers, and a reading step
+ * passes when the learner moves on.
+ */
 public final class StepChecker {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Verifier verifier;
     private final DockerFacts docker;
+    private final RegistryClient registry;
+    private final Path dockerConfig;
     private final ProgressStore store;
     private final Clock clock;
 
-    public StepChecker(Verifier verifier, DockerFacts docker, ProgressStore store, Clock clock) {
+    public StepChecker(Verifier verifier, DockerFacts docker, RegistryClient registry, Path dockerConfig,
+                       ProgressStore store, Clock clock) {
         this.verifier = verifier;
         this.docker = docker;
+        this.registry = registry;
+        this.dockerConfig = dockerConfig;
         this.store = store;
         this.clock = clock;
     }
 
-    /** Decides the step for the learner, records it, and returns the verdict as a JSON-ready map. */
-    public Map<String, Object> check(Learner learner, Variables variables, Lesson lesson, Step step) {
-        StepVerdict verdict = verifier.verify(step.checks(), variables::apply, docker);
+    /**
+     * Decides the step for the learner, records it, and returns the verdict as a JSON-ready map.
+     *
+     * @param answers the options the learner chose, for a quiz step; ignored otherwise
+     */
+    public Map<String, Object> check(Learner learner, Variables variables, Lesson lesson, Step step, List<Integer> answers) {
+        StepVerdict verdict = switch (step.kind()) {
+            case EXERCISE -> verifier.verify(step.checks(), variables::apply,
+                    new CheckContext(docker, registry, dockerConfig, stepStarted(learner, lesson, step)));
+            case QUIZ -> quiz(step.quiz().orElseThrow(), answers);
+            case READING -> new StepVerdict(true, List.of());
+        };
         Map<String, Object> body = toJson(lesson, step, verdict);
         store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), verdict.passed(),
                 write(body), clock.millis());
         return body;
+    }
+
+    /** Decides a step's checks without recording anything, for {@code dockstep test-lessons}. */
+    public StepVerdict verify(Step step, Variables variables, Instant stepStarted) {
+        return verifier.verify(step.checks(), variables::apply, new CheckContext(docker, registry, dockerConfig, stepStarted));
+    }
+
+    /**
+     * When the learner's step began, for {@code pulled}: when the step before it passed. The first
+     * step of a lesson, or one reached without passing the one before, counts every event the
+     * daemon still remembers.
+     */
+    private Instant stepStarted(Learner learner, Lesson lesson, Step step) {
+        int index = lesson.steps().indexOf(step);
+        if (index <= 0) {
+            return Instant.EPOCH;
+        }
+        return store.passedAt(learner.name(), lesson.courseId(), lesson.id(), lesson.steps().get(index - 1).id())
+                .map(Instant::ofEpochMilli).orElse(Instant.EPOCH);
+    }
+
+    static StepVerdict quiz(Quiz quiz, List<Integer> answers) {
+        if (answers == null || answers.isEmpty()) {
+            return new StepVerdict(false, List.of(new CheckResult("quiz",
+                    new Verdict.Failed("No answer was chosen.", "Pick the option you think is right."))));
+        }
+        if (quiz.isRight(answers)) {
+            return new StepVerdict(true, List.of(new CheckResult("quiz", new Verdict.Passed("That is right."))));
+        }
+        String hint = quiz.rightAnswers().size() > 1
+                ? "More than one option is right; choose all of them and only them."
+                : "Read the step again and try another option.";
+        return new StepVerdict(false, List.of(new CheckResult("quiz", new Verdict.Failed("That is not the right answer.", hint))));
     }
 
     static Map<String, Object> toJson(Lesson lesson, Step step, StepVerdict verdict) {

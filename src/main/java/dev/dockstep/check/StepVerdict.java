@@ -8,7 +8,7 @@ public record StepVerdict(boolean passed, List<CheckResult> results) {
         results = List.copyOf(results);
     }
 
-    static StepVerdict of(List<CheckResult> results) {
+    public static StepVerdict of(List<CheckResult> results) {
         return new StepVerdict(!results.isEmpty() && results.stream().allMatch(r -> r.verdict().passed()), results);
     }
 }

@@ -5,15 +5,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Decides a step's checks against one learner's Docker. */
+/** Decides a step's checks against one learner's Docker and registry. */
 public final class Verifier {
-    private static final Map<String, CheckKind> KINDS = Stream.<CheckKind>of(new ImageCheck())
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Verifier.class);
+    private static final Map<String, CheckKind> KINDS = Stream.<CheckKind>of(new LoggedInCheck(), new ImageCheck(),
+                    new NoImageCheck(), new SameImageCheck(), new PushedCheck(), new PulledCheck())
             .collect(Collectors.toUnmodifiableMap(CheckKind::name, Function.identity()));
+    private static final Pattern REGISTRY = Pattern.compile(
+            "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?");
 
-    /** The usage of a check kind ({@code "ref"}), or empty when no such kind exists. */
+    /** The usage of a check kind ({@code "ref ref"}), or empty when no such kind exists. */
     public static Optional<String> usage(String kind) {
         return Optional.ofNullable(KINDS.get(kind)).map(CheckKind::usage);
     }
@@ -24,34 +29,77 @@ public final class Verifier {
     }
 
     /**
+     * Why the check's arguments are wrong once variables are replaced, or empty when they are
+     * fine. Lint and the verifier share it, so a bad reference never reaches an API.
+     */
+    public static Optional<String> argumentProblem(String kind, List<String> args) {
+        CheckKind checkKind = KINDS.get(kind);
+        if (checkKind == null) {
+            return Optional.of("unknown check kind '" + kind + "'; known kinds: " + String.join(", ", kinds()));
+        }
+        if (args.size() != checkKind.args().size()) {
+            return Optional.of("'" + kind + "' takes " + checkKind.args().size() + " argument(s) (" + kind + " "
+                    + checkKind.usage() + "), found " + args.size());
+        }
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (checkKind.args().get(i) == CheckKind.Arg.REGISTRY) {
+                if (!REGISTRY.matcher(arg).matches()) {
+                    return Optional.of("'" + arg + "' is not a registry host such as localhost:5000 or docker.io");
+                }
+            } else {
+                try {
+                    ImageRef.parse(arg);
+                } catch (ImageRef.InvalidReference e) {
+                    return Optional.of(e.getMessage());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Decides each check in order. {@code resolve} replaces the learner's variables in each
      * argument. A step whose checks cannot be made is not passed, and says why.
      */
-    public StepVerdict verify(List<Check> checks, Function<String, String> resolve, DockerFacts docker) {
+    public StepVerdict verify(List<Check> checks, Function<String, String> resolve, CheckContext context) {
         List<CheckResult> results = new ArrayList<>();
         for (Check check : checks) {
             List<String> args = check.args().stream().map(resolve).toList();
             String shown = (check.kind() + " " + String.join(" ", args)).strip();
-            results.add(new CheckResult(shown, decide(check.kind(), args, docker)));
+            results.add(new CheckResult(shown, decide(check.kind(), args, context)));
         }
         return StepVerdict.of(results);
     }
 
-    private static Verdict decide(String name, List<String> args, DockerFacts docker) {
-        CheckKind kind = KINDS.get(name);
-        if (kind == null) {
-            return new Verdict.Unavailable("this lesson uses an unknown check kind '" + name + "'",
+    private static Verdict decide(String name, List<String> args, CheckContext context) {
+        Optional<String> problem = argumentProblem(name, args);
+        if (problem.isPresent()) {
+            return new Verdict.Failed("This check cannot be made: " + problem.get() + ".",
                     "Tell your instructor; `dockstep lint` points at the line.");
         }
-        if (args.size() != kind.arity()) {
-            return new Verdict.Unavailable("the check '" + name + "' takes " + kind.usage() + " but has "
-                    + args.size() + " argument(s)", "Tell your instructor; `dockstep lint` points at the line.");
-        }
         try {
-            return kind.decide(args, docker);
+            return KINDS.get(name).decide(args, context);
         } catch (DockerUnavailable e) {
-            return new Verdict.Unavailable(e.getMessage(),
+            return new Verdict.Unavailable(e.getMessage() + ".",
                     "Make sure Docker is running and that DOCKER_HOST names it, then check again.");
+        } catch (RegistryUnavailable e) {
+            return new Verdict.Unavailable(e.getMessage() + ".",
+                    "Make sure the registry is running (see /healthz), then check again.");
+        } catch (RuntimeException e) {
+            // A bug of ours must still give the learner a verdict, and the log the details.
+            LOG.error("check '{} {}' failed unexpectedly", name, String.join(" ", args), e);
+            return new Verdict.Unavailable("dockstep could not decide this check (" + e.getClass().getSimpleName()
+                    + "); the details are in the server's log.", "Check again; if it persists, tell your instructor.");
+        }
+    }
+
+    /** Parses an argument that {@link #argumentProblem} has already accepted. */
+    static ImageRef ref(String text) {
+        try {
+            return ImageRef.parse(text);
+        } catch (ImageRef.InvalidReference e) {
+            throw new IllegalStateException("arguments are validated before checks run: " + text, e);
         }
     }
 }

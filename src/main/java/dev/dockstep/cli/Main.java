@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code dockstep}: parses the command line and hands over to one subcommand. */
 @Command(name = "dockstep", mixinStandardHelpOptions = true, version = "dockstep 0.1.0",
         description = "Learn Docker registries by doing: markdown lessons, checked live against real Docker.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, LintCommand.class, TestLessonsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -20,6 +21,9 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("dockstep: " + oneLine(e));
+            if (System.getenv("DOCKSTEP_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
             return 1;
         });
         return cli.execute(args);

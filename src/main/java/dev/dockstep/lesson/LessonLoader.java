@@ -28,7 +28,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class LessonLoader {
     private static final Pattern LESSON_FILE = Pattern.compile("(\\d+)-([a-z0-9][a-z0-9-]*)\\.md");
     private static final Pattern FENCE_OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})\\s*([^`\\s]*)[^`]*$");
-    private static final List<String> SPECIAL_BLOCKS = List.of("check", "hint", "solution");
+    private static final List<String> SPECIAL_BLOCKS = List.of("check", "hint", "solution", "quiz");
+    private static final Pattern QUIZ_OPTION = Pattern.compile("^\\s*[-*] \\[([ xX])] (.+)$");
 
     /** Loads every course below {@code root}. */
     public Catalog load(Path root) {
@@ -84,14 +85,45 @@ public final class LessonLoader {
         if (title == null) {
             problems.add(Problem.error(file, 1, "the lesson has no title in its front matter"));
         }
+        reportUnknownVariables(file, doc.lines(), problems);
         List<String> images = doc.setupImages(problems);
         Integer minutes = doc.integer("minutes", problems);
         Body body = Body.parse(file, doc.bodyLines(), doc.bodyStart(), problems);
         if (body.steps().isEmpty()) {
             problems.add(Problem.error(file, doc.bodyStart(), "the lesson has no steps; start each step with a '## ' heading"));
         }
+        reportDuplicateSteps(file, body.steps(), problems);
+        for (Step step : body.steps()) {
+            if (step.kind() == Step.Kind.READING) {
+                problems.add(Problem.warning(file, step.line(), "step '" + step.title()
+                        + "' has neither a check nor a quiz; it passes when the learner presses Next"));
+            }
+        }
         return new Lesson(courseId, id, number, title == null ? id : title, doc.stringOr("summary", "", problems),
                 minutes, images, body.intro(), body.steps(), file);
+    }
+
+    private static void reportUnknownVariables(Path file, List<String> lines, List<Problem> problems) {
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = Variables.REFERENCE.matcher(lines.get(i));
+            while (m.find()) {
+                if (!Variables.NAMES.contains(m.group(1))) {
+                    problems.add(Problem.error(file, i + 1, "unknown variable {{" + m.group(1) + "}}; known: "
+                            + String.join(", ", Variables.NAMES.stream().sorted().map(n -> "{{" + n + "}}").toList())));
+                }
+            }
+        }
+    }
+
+    private static void reportDuplicateSteps(Path file, List<Step> steps, List<Problem> problems) {
+        java.util.Map<String, Step> seen = new java.util.HashMap<>();
+        for (Step step : steps) {
+            Step earlier = seen.putIfAbsent(step.id(), step);
+            if (earlier != null) {
+                problems.add(Problem.error(file, step.line(), "the step title '" + step.title()
+                        + "' repeats the step at line " + earlier.line() + "; step titles must differ"));
+            }
+        }
     }
 
     private static List<Path> list(Path dir, List<Problem> problems) {
@@ -278,7 +310,7 @@ public final class LessonLoader {
             if (fence != null) {
                 problems.add(Problem.error(file, fenceLine, "this code fence is never closed; add a line with " + fence));
             }
-            return new Body(intro.toString().strip(), steps.stream().map(StepBuilder::build).toList());
+            return new Body(intro.toString().strip(), steps.stream().map(step -> step.build(file, problems)).toList());
         }
     }
 
@@ -289,6 +321,8 @@ public final class LessonLoader {
         final List<Check> checks = new ArrayList<>();
         final List<String> hints = new ArrayList<>();
         String solution = "";
+        Quiz quiz;
+        int quizLine;
 
         StepBuilder(String title, int line) {
             this.title = title;
@@ -300,8 +334,41 @@ public final class LessonLoader {
                 case "check" -> parseChecks(content, fenceLine, file, problems);
                 case "hint" -> hints.add(content.strip());
                 case "solution" -> solution = content.strip();
+                case "quiz" -> parseQuiz(content, fenceLine, file, problems);
                 default -> throw new IllegalStateException("not a special block: " + block);
             }
+        }
+
+        private void parseQuiz(String content, int fenceLine, Path file, List<Problem> problems) {
+            if (quiz != null) {
+                problems.add(Problem.error(file, fenceLine, "a step holds one quiz; this one follows the quiz at line "
+                        + quizLine));
+                return;
+            }
+            StringBuilder question = new StringBuilder();
+            List<Quiz.Option> options = new ArrayList<>();
+            for (String line : content.split("\n", -1)) {
+                Matcher option = QUIZ_OPTION.matcher(line);
+                if (option.matches()) {
+                    options.add(new Quiz.Option(option.group(2).strip(), !option.group(1).isBlank()));
+                } else if (options.isEmpty()) {
+                    question.append(line).append('\n');
+                } else if (!line.isBlank()) {
+                    options.set(options.size() - 1, new Quiz.Option(options.get(options.size() - 1).text() + " "
+                            + line.strip(), options.get(options.size() - 1).right()));
+                }
+            }
+            if (question.toString().isBlank()) {
+                problems.add(Problem.error(file, fenceLine, "the quiz has no question before its options"));
+            }
+            if (options.size() < 2) {
+                problems.add(Problem.error(file, fenceLine, "the quiz needs at least two options, written '- [ ] wrong'"
+                        + " and '- [x] right'"));
+            } else if (options.stream().noneMatch(Quiz.Option::right)) {
+                problems.add(Problem.error(file, fenceLine, "the quiz has no right answer; mark it '- [x] ...'"));
+            }
+            quiz = new Quiz(question.toString().strip(), options);
+            quizLine = fenceLine;
         }
 
         private void parseChecks(String content, int fenceLine, Path file, List<Problem> problems) {
@@ -314,23 +381,23 @@ public final class LessonLoader {
                 int number = fenceLine + 1 + i;
                 String[] words = line.split("\\s+");
                 Check check = new Check(words[0], Arrays.asList(words).subList(1, words.length), number);
-                Optional<String> usage = Verifier.usage(check.kind());
-                if (usage.isEmpty()) {
-                    problems.add(Problem.error(file, number, "unknown check kind '" + check.kind() + "'; known kinds: "
-                            + String.join(", ", Verifier.kinds())));
-                } else {
-                    int arity = usage.get().isBlank() ? 0 : usage.get().split(" ").length;
-                    if (check.args().size() != arity) {
-                        problems.add(Problem.error(file, number, "'" + check.kind() + "' takes " + arity
-                                + " argument(s) (" + check.kind() + " " + usage.get() + "), found " + check.args().size()));
-                    }
-                }
+                // Arguments are judged as a learner would have them, with sample values for the variables.
+                Variables sample = Variables.sample();
+                Verifier.argumentProblem(check.kind(), check.args().stream().map(sample::apply).toList())
+                        .ifPresent(problem -> problems.add(Problem.error(file, number, problem
+                                + (check.args().stream().anyMatch(a -> a.contains("{{")) ? " (with sample values "
+                                + sample.asMap() + ")" : ""))));
                 checks.add(check);
             }
         }
 
-        Step build() {
-            return new Step(slug(title), title, markdown.toString().strip(), checks, hints, solution, line);
+        Step build(Path file, List<Problem> problems) {
+            if (quiz != null && (!checks.isEmpty() || !solution.isEmpty())) {
+                problems.add(Problem.error(file, quizLine, "step '" + title
+                        + "' has a quiz and also checks or a solution; a step is either an exercise or a quiz"));
+            }
+            return new Step(slug(title), title, markdown.toString().strip(), checks, hints, solution,
+                    Optional.ofNullable(quiz), line);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.dockstep.lesson;
 
 import dev.dockstep.check.Check;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One {@code ## } section of a lesson.
@@ -11,12 +12,20 @@ import java.util.List;
  * @param checks the {@code check} block's lines; none for a reading step
  * @param hints the {@code hint} blocks, in order
  * @param solution the {@code solution} block's shell commands, or empty
+ * @param quiz the {@code quiz} block, if the step has one
  * @param line where the heading stands in the file
  */
 public record Step(String id, String title, String markdown, List<Check> checks, List<String> hints,
-                   String solution, int line) {
+                   String solution, Optional<Quiz> quiz, int line) {
     public Step {
         checks = List.copyOf(checks);
         hints = List.copyOf(hints);
+    }
+
+    /** What the learner does to pass the step. */
+    public enum Kind { EXERCISE, QUIZ, READING }
+
+    public Kind kind() {
+        return quiz.isPresent() ? Kind.QUIZ : checks.isEmpty() ? Kind.READING : Kind.EXERCISE;
     }
 }

@@ -139,6 +139,23 @@ public final class ProgressStore implements AutoCloseable {
         }
     }
 
+    /** When the learner passed a step, if they have. */
+    public synchronized java.util.Optional<Long> passedAt(String learner, String course, String lesson, String step) {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT passed_at FROM step_progress WHERE learner=? AND course=? AND lesson=? AND step=?")) {
+            bind(query, learner, course, lesson, step);
+            try (ResultSet rs = query.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.Optional.empty();
+                }
+                long at = rs.getLong(1);
+                return rs.wasNull() ? java.util.Optional.empty() : java.util.Optional.of(at);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read progress from " + url + ": " + e.getMessage(), e);
+        }
+    }
+
     /** How many attempts were recorded for a step, across all learners. */
     public synchronized int attemptCount(String course, String lesson, String step) {
         try (PreparedStatement query = connection.prepareStatement(

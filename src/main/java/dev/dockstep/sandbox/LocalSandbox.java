@@ -21,6 +21,20 @@ public final class LocalSandbox implements AutoCloseable {
     private final SandboxInfo info;
     private ManagedDaemon daemon;
     private PracticeRegistry registry;
+    private volatile ServiceAccount service;
+
+    /**
+     * dockstep's own account on the practice registry, for reading manifests. Its password is
+     * random, lives only in memory, and changes every start; learner names cannot contain '-'.
+     */
+    public record ServiceAccount(String user, String password) {
+        static final String USER = "dockstep-checker";
+
+        @Override
+        public String toString() {
+            return "ServiceAccount[" + user + ", password hidden]";
+        }
+    }
 
     /**
      * Plans the sandbox without starting anything.
@@ -55,6 +69,11 @@ public final class LocalSandbox implements AutoCloseable {
                 daemon = ManagedDaemon.start(dataDir.resolve("docker"), dockerdBinary, START_TIMEOUT);
             }
             registry = PracticeRegistry.start(dataDir.resolve("registry"), registryBinary, registryPort, START_TIMEOUT);
+            byte[] secret = new byte[24];
+            new java.security.SecureRandom().nextBytes(secret);
+            String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            registry.accounts().put(ServiceAccount.USER, password.toCharArray());
+            service = new ServiceAccount(ServiceAccount.USER, password);
         } catch (java.io.IOException e) {
             close();
             throw new SandboxException("cannot create " + info.dockerConfig() + ": " + e.getMessage(), e);
@@ -99,6 +118,11 @@ public final class LocalSandbox implements AutoCloseable {
     /** The practice registry's port on 127.0.0.1. */
     public int registryPort() {
         return registryPort;
+    }
+
+    /** dockstep's read account on the practice registry, once it has started. */
+    public Optional<ServiceAccount> serviceAccount() {
+        return Optional.ofNullable(service);
     }
 
     public Optional<PracticeRegistry> registry() {

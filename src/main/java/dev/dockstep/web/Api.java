@@ -7,6 +7,8 @@ import dev.dockstep.lesson.Lesson;
 import dev.dockstep.lesson.Step;
 import dev.dockstep.lesson.Variables;
 import dev.dockstep.sandbox.SandboxInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.function.Supplier;
 
 /** The JSON endpoints for scripts, tests and the pages' own JavaScript. */
 final class Api {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Supplier<Catalog> catalog;
     private final StepChecker checker;
     private final Health health;
@@ -62,6 +66,27 @@ final class Api {
     void check(Context ctx) {
         Lesson lesson = Lookup.lesson(catalog.get(), ctx.pathParam("course"), ctx.pathParam("lesson"));
         Step step = Lookup.step(lesson, ctx.pathParam("step"));
-        ctx.json(checker.check(learner, variables, lesson, step));
+        ctx.json(checker.check(learner, variables, lesson, step, answers(ctx)));
+    }
+
+    /** A quiz's chosen options, {@code {"answers":[0,2]}}; an empty or absent body chooses none. */
+    private static List<Integer> answers(Context ctx) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            return List.of();
+        }
+        try {
+            JsonNode answers = JSON.readTree(body).path("answers");
+            List<Integer> chosen = new java.util.ArrayList<>();
+            for (JsonNode answer : answers) {
+                if (!answer.canConvertToInt()) {
+                    throw new WebServer.BadRequest("'answers' must be a list of option numbers, such as [0, 2]");
+                }
+                chosen.add(answer.asInt());
+            }
+            return chosen;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new WebServer.BadRequest("the request body is not JSON: " + e.getOriginalMessage());
+        }
     }
 }

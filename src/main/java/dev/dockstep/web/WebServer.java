@@ -59,6 +59,7 @@ public final class WebServer {
         r.post("/api/check/{course}/{lesson}/{step}", api::check);
 
         r.exception(NotFound.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
+        r.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             problem(ctx, 500, "Something went wrong on our side; the details are in the server's log.");
@@ -88,6 +89,13 @@ public final class WebServer {
             ctx.json(Map.of("error", message));
         } else {
             ctx.render("error", Map.of("status", status, "message", message));
+        }
+    }
+
+    /** Input that cannot be used; its message says what is wrong with it. */
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
         }
     }
 

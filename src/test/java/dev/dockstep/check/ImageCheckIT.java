@@ -20,12 +20,14 @@ class ImageCheckIT {
     static final RealDocker docker = new RealDocker();
 
     private static DockerFacts facts;
+    private static CheckContext context;
     private final Verifier verifier = new Verifier();
 
     @BeforeAll
     static void images() {
         docker.image("backend:0.1");
         facts = new DockerFacts(docker.dockerHost(), Duration.ofSeconds(5));
+        context = context(facts);
     }
 
     @AfterAll
@@ -59,13 +61,14 @@ class ImageCheckIT {
     void an_uppercase_reference_is_a_verdict_not_an_api_call() {
         Verdict verdict = decide("image Backend:0.1");
         assertInstanceOf(Verdict.Failed.class, verdict);
-        assertEquals("'Backend:0.1' has uppercase letters; repository names must be lowercase", verdict.reason());
+        assertEquals("This check cannot be made: 'Backend:0.1' has uppercase letters; repository names must be"
+                + " lowercase.", verdict.reason());
     }
 
     @Test
     void variables_are_replaced_before_the_check_is_made() {
         StepVerdict verdict = verifier.verify(List.of(new Check("image", List.of("{{image}}"), 1)),
-                arg -> arg.replace("{{image}}", "backend:0.1"), facts);
+                arg -> arg.replace("{{image}}", "backend:0.1"), context);
         assertTrue(verdict.passed());
         assertEquals("image backend:0.1", verdict.results().get(0).check());
     }
@@ -74,7 +77,7 @@ class ImageCheckIT {
     void an_unreachable_daemon_is_an_unavailable_verdict_naming_where_it_looked() {
         try (DockerFacts nowhere = new DockerFacts("unix:///tmp/no-such-docker.sock", Duration.ofSeconds(2))) {
             StepVerdict verdict = verifier.verify(List.of(new Check("image", List.of("backend:0.1"), 1)),
-                    Function.identity(), nowhere);
+                    Function.identity(), context(nowhere));
             assertFalse(verdict.passed());
             Verdict only = verdict.results().get(0).verdict();
             assertInstanceOf(Verdict.Unavailable.class, only);
@@ -97,7 +100,12 @@ class ImageCheckIT {
     private Verdict decide(String line) {
         String[] words = line.split(" ");
         StepVerdict verdict = verifier.verify(List.of(new Check(words[0], List.of(words).subList(1, words.length), 1)),
-                Function.identity(), facts);
+                Function.identity(), context);
         return verdict.results().get(0).verdict();
+    }
+
+    private static CheckContext context(DockerFacts facts) {
+        return new CheckContext(facts, new RegistryClient(host -> java.util.Optional.empty(), Duration.ofSeconds(5)),
+                docker.dockerConfig(), java.time.Instant.EPOCH);
     }
 }

@@ -1,0 +1,121 @@
+package dev.dockstep.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the docker CLI's {@code config.json} the way the CLI does: a {@code credHelpers} entry
+ * for the registry wins, then {@code credsStore}, then the base64 {@code auths} entry. Secrets
+ * are returned, never logged.
+ */
+final class DockerConfigFile {
+    static final String HUB_KEY = "https://index.docker.io/v1/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DockerConfigFile() {
+    }
+
+    /** What the learner's config says about one registry. */
+    sealed interface Lookup {
+        record Found(Credentials credentials, String source) implements Lookup {
+        }
+
+        /** No credentials; {@code why} says what the config holds instead. */
+        record Missing(String why) implements Lookup {
+        }
+    }
+
+    static Lookup lookup(Path configDir, String registry) {
+        Path file = configDir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            return new Lookup.Missing(file + " does not exist yet, so you have not logged in with this DOCKER_CONFIG");
+        }
+        JsonNode config;
+        try {
+            config = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Lookup.Missing(file + " cannot be read as JSON (" + e.getClass().getSimpleName() + ")");
+        }
+        String key = registry.equals(ImageRef.DOCKER_HUB) ? HUB_KEY : registry;
+        JsonNode helper = config.path("credHelpers").path(key);
+        if (helper.isTextual()) {
+            return fromHelper(helper.asText(), key);
+        }
+        Optional<JsonNode> auth = authEntry(config.path("auths"), key);
+        if (config.path("credsStore").isTextual() && auth.isPresent()) {
+            return fromHelper(config.path("credsStore").asText(), key);
+        }
+        if (auth.isPresent() && auth.get().path("auth").isTextual()) {
+            return decode(auth.get().path("auth").asText(), file);
+        }
+        List<String> known = new ArrayList<>();
+        config.path("auths").fieldNames().forEachRemaining(known::add);
+        return new Lookup.Missing(known.isEmpty() ? "your docker config holds no logins"
+                : "your docker config holds logins for " + String.join(", ", known) + " but not for " + registry);
+    }
+
+    /** The CLI stores {@code localhost:5000}, but older ones wrote {@code http://localhost:5000}. */
+    private static Optional<JsonNode> authEntry(JsonNode auths, String key) {
+        for (Iterator<String> names = auths.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            String bare = name.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+            if (name.equals(key) || bare.equals(key) || (key.equals(HUB_KEY) && bare.equals("index.docker.io"))) {
+                return Optional.of(auths.get(name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Lookup decode(String auth, Path file) {
+        try {
+            String pair = new String(Base64.getDecoder().decode(auth), StandardCharsets.UTF_8);
+            int colon = pair.indexOf(':');
+            if (colon < 1) {
+                return new Lookup.Missing("the login stored in " + file + " is not a user:password pair");
+            }
+            return new Lookup.Found(new Credentials(pair.substring(0, colon), pair.substring(colon + 1)), "config.json");
+        } catch (IllegalArgumentException e) {
+            return new Lookup.Missing("the login stored in " + file + " is not valid base64");
+        }
+    }
+
+    private static Lookup fromHelper(String helper, String serverUrl) {
+        String program = "docker-credential-" + helper;
+        if (!helper.matches("[A-Za-z0-9._-]+")) {
+            return new Lookup.Missing("the credential helper name '" + helper + "' is not valid");
+        }
+        try {
+            Process process = new ProcessBuilder(program, "get").redirectErrorStream(true).start();
+            try (var in = process.getOutputStream()) {
+                in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] out = process.getInputStream().readNBytes(64 * 1024);
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Lookup.Missing(program + " did not answer within 5 s");
+            }
+            if (process.exitValue() != 0) {
+                return new Lookup.Missing(program + " holds no login for " + serverUrl);
+            }
+            JsonNode answer = JSON.readTree(out);
+            return new Lookup.Found(new Credentials(answer.path("Username").asText(), answer.path("Secret").asText()),
+                    program);
+        } catch (IOException e) {
+            return new Lookup.Missing("your docker config names the credential helper " + program
+                    + ", which is not installed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Lookup.Missing("interrupted while asking " + program);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.dockstep.check;
+
+import dev.dockstep.lesson.Catalog;
+import dev.dockstep.lesson.Course;
+import dev.dockstep.lesson.Lesson;
+import dev.dockstep.lesson.Quiz;
+import dev.dockstep.lesson.Step;
+import dev.dockstep.lesson.Variables;
+import dev.dockstep.sandbox.DockerClients;
+import dev.dockstep.sandbox.ManagedDaemon;
+import dev.dockstep.sandbox.OfflineImages;
+import dev.dockstep.sandbox.PracticeRegistry;
+import dev.dockstep.sandbox.SandboxException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Proves lessons solvable, as rustlings' {@code dev check} does for exercises. Each lesson gets
+ * a fresh sandbox (its own dockerd, registry and account), its course's setup images, and the
+ * solutions of the lessons before it, replayed to reach the state a learner would be in. Then
+ * every step's checks must fail, its solution must run, and its checks must pass.
+ */
+public final class LessonProver {
+    static final String USER = "learner";
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration SOLUTION_TIMEOUT = Duration.ofSeconds(120);
+
+    private final PrintStream out;
+    private final Duration deadline;
+    private int passed;
+    private int failed;
+
+    public LessonProver(PrintStream out, Duration deadline) {
+        this.out = out;
+        this.deadline = deadline;
+    }
+
+    /** Proves every lesson of the catalog; true when every step behaved. */
+    public boolean prove(Catalog catalog) {
+        for (Course course : catalog.courses()) {
+            for (int i = 0; i < course.lessons().size(); i++) {
+                proveLesson(course, i);
+            }
+        }
+        out.println();
+        out.println((passed + failed) + " steps: " + passed + " passed, " + failed + " failed");
+        return failed == 0;
+    }
+
+    private void proveLesson(Course course, int index) {
+        Lesson lesson = course.lessons().get(index);
+        out.println(course.id() + "/" + lesson.file().getFileName());
+        long started = System.nanoTime();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(Path.of("/tmp"), "ds-prove-");
+        } catch (IOException e) {
+            fail(lesson, null, "cannot create a sandbox folder: " + e.getMessage(), started);
+            return;
+        }
+        try (Sandbox sandbox = Sandbox.start(dir)) {
+            Variables variables = Variables.forRegistry(USER, sandbox.registryAddress());
+            List<Lesson> before = course.lessons().subList(0, index);
+            sandbox.seed(Stream.concat(before.stream(), Stream.of(lesson))
+                    .flatMap(l -> l.setupImages().stream()).distinct().toList());
+            for (Lesson earlier : before) {
+                for (Step step : earlier.steps()) {
+                    Optional<String> problem = sandbox.run(variables.apply(step.solution()));
+                    if (problem.isPresent()) {
+                        fail(lesson, null, "replaying " + earlier.id() + " / " + step.id() + " failed: "
+                                + problem.get(), started);
+                        return;
+                    }
+                }
+            }
+            out.printf("  sandbox ready in %d ms%n", millisSince(started));
+            try (DockerFacts docker = new DockerFacts(sandbox.dockerHost(), deadline)) {
+                RegistryClient registry = new RegistryClient(host -> Optional.of(sandbox.service()), deadline);
+                CheckContext base = new CheckContext(docker, registry, sandbox.dockerConfig(), Instant.EPOCH);
+                for (Step step : lesson.steps()) {
+                    proveStep(lesson, step, variables, sandbox, base);
+                }
+            }
+        } catch (SandboxException e) {
+            fail(lesson, null, e.getMessage(), started);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private void proveStep(Lesson lesson, Step step, Variables variables, Sandbox sandbox, CheckContext base) {
+        long started = System.nanoTime();
+        switch (step.kind()) {
+            case READING -> ok(step, "reading", started);
+            case QUIZ -> {
+                Quiz quiz = step.quiz().orElseThrow();
+                List<Integer> wrong = IntStream.range(0, quiz.options().size())
+                        .filter(i -> !quiz.options().get(i).right()).boxed().limit(1).toList();
+                if (StepChecker.quiz(quiz, wrong).passed()) {
+                    fail(lesson, step, "a wrong answer passes the quiz", started);
+                } else if (!StepChecker.quiz(quiz, quiz.rightAnswers()).passed()) {
+                    fail(lesson, step, "the right answers do not pass the quiz", started);
+                } else {
+                    ok(step, "quiz", started);
+                }
+            }
+            case EXERCISE -> {
+                if (step.solution().isBlank()) {
+                    fail(lesson, step, "the step has checks but no solution block", started);
+                    return;
+                }
+                Instant stepStarted = Instant.now();
+                CheckContext context = new CheckContext(base.docker(), base.registry(), base.dockerConfig(), stepStarted);
+                Verifier verifier = new Verifier();
+                StepVerdict before = verifier.verify(step.checks(), variables::apply, context);
+                if (before.passed()) {
+                    fail(lesson, step, "its checks pass before its solution runs, so the step proves nothing", started);
+                    return;
+                }
+                Optional<String> problem = sandbox.run(variables.apply(step.solution()));
+                if (problem.isPresent()) {
+                    fail(lesson, step, "the solution failed: " + problem.get(), started);
+                    return;
+                }
+                StepVerdict after = verifier.verify(step.checks(), variables::apply, context);
+                if (!after.passed()) {
+                    fail(lesson, step, "its checks still fail after the solution: " + reasons(after), started);
+                    return;
+                }
+                ok(step, "exercise", started);
+            }
+        }
+    }
+
+    private static String reasons(StepVerdict verdict) {
+        return String.join(" ", verdict.results().stream().filter(r -> !r.verdict().passed())
+                .map(r -> "[" + r.check() + "] " + r.verdict().reason()).toList());
+    }
+
+    private void ok(Step step, String kind, long started) {
+        passed++;
+        out.printf("  ok    %-44s %-8s %6d ms%n", step.id(), kind, millisSince(started));
+    }
+
+    private void fail(Lesson lesson, Step step, String why, long started) {
+        failed++;
+        String where = step == null ? lesson.file().toString() : lesson.file() + ":" + step.line();
+        out.printf("  FAIL  %-44s %6d ms%n        %s: %s%n", step == null ? "(lesson)" : step.id(),
+                millisSince(started), where, why);
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temporary folder is harmless
+        }
+    }
+
+    /** One lesson's throwaway dockerd, registry and learner account. */
+    private static final class Sandbox implements AutoCloseable {
+        private final Path dir;
+        private final ManagedDaemon daemon;
+        private final PracticeRegistry registry;
+        private final String password;
+        private final Credentials service;
+
+        private Sandbox(Path dir, ManagedDaemon daemon, PracticeRegistry registry, String password, Credentials service) {
+            this.dir = dir;
+            this.daemon = daemon;
+            this.registry = registry;
+            this.password = password;
+            this.service = service;
+        }
+
+        static Sandbox start(Path dir) {
+            ManagedDaemon daemon = ManagedDaemon.start(dir.resolve("docker"), "dockerd", START);
+            try {
+                PracticeRegistry registry = PracticeRegistry.start(dir.resolve("registry"), "docker-registry",
+                        freePort(), START);
+                String password = randomSecret();
+                registry.accounts().put(USER, password.toCharArray());
+                Credentials service = new Credentials("dockstep-checker", randomSecret());
+                registry.accounts().put(service.username(), service.secret().toCharArray());
+                Files.createDirectories(dir.resolve("docker-config"));
+                return new Sandbox(dir, daemon, registry, password, service);
+            } catch (IOException | RuntimeException e) {
+                daemon.close();
+                throw e instanceof SandboxException s ? s : new SandboxException(e.getMessage(), e);
+            }
+        }
+
+        String dockerHost() {
+            return daemon.dockerHost();
+        }
+
+        Path dockerConfig() {
+            return dir.resolve("docker-config");
+        }
+
+        String registryAddress() {
+            return registry.address();
+        }
+
+        Credentials service() {
+            return service;
+        }
+
+        void seed(List<String> images) {
+            try (var docker = DockerClients.writable(dockerHost())) {
+                images.forEach(image -> OfflineImages.ensure(docker, image));
+            } catch (IOException e) {
+                throw new SandboxException("could not load the setup images: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Runs a solution with bash as a learner's terminal would, the account's password on
+         * standard input. Returns what went wrong, or empty when it succeeded.
+         */
+        Optional<String> run(String script) {
+            if (script.isBlank()) {
+                return Optional.empty();
+            }
+            try {
+                ProcessBuilder builder = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script)
+                        .redirectErrorStream(true).directory(dir.toFile());
+                builder.environment().put("DOCKER_HOST", dockerHost());
+                builder.environment().put("DOCKER_CONFIG", dockerConfig().toString());
+                Process process = builder.start();
+                try (var stdin = process.getOutputStream()) {
+                    stdin.write(password.getBytes(StandardCharsets.UTF_8));
+                }
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (!process.waitFor(SOLUTION_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return Optional.of("it ran longer than " + SOLUTION_TIMEOUT.toSeconds() + " s");
+                }
+                return process.exitValue() == 0 ? Optional.empty()
+                        : Optional.of("exit " + process.exitValue() + ": " + output.replace('\n', ' '));
+            } catch (IOException e) {
+                return Optional.of("bash could not run: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted");
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                registry.close();
+            } finally {
+                daemon.close();
+            }
+        }
+
+        private static String randomSecret() {
+            byte[] bytes = new byte[18];
+            new SecureRandom().nextBytes(bytes);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+
+        private static int freePort() throws IOException {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            }
+        }
+    }
+}

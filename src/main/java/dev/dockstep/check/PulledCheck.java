@@ -1,0 +1,41 @@
+package dev.dockstep.check;
+
+import java.util.List;
+
+/** {@code pulled ref}: Docker reported a pull of the reference since the step began, and it is present. */
+final class PulledCheck implements CheckKind {
+    @Override
+    public String name() {
+        return "pulled";
+    }
+
+    @Override
+    public List<Arg> args() {
+        return List.of(Arg.REF);
+    }
+
+    @Override
+    public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
+        ImageRef ref = Verifier.ref(args.get(0));
+        boolean pulled = context.docker().pullsSince(context.stepStarted()).stream().anyMatch(id -> same(id, ref));
+        if (!pulled) {
+            return new Verdict.Failed("Docker has not pulled " + ref + " since this step began.",
+                    "Run `docker pull " + ref + "`.");
+        }
+        if (context.docker().image(ref).isEmpty()) {
+            return new Verdict.Failed(ref + " was pulled, but it is no longer among your images.",
+                    "Pull it again with `docker pull " + ref + "`.");
+        }
+        return new Verdict.Passed("Docker pulled " + ref + " and it is among your images.");
+    }
+
+    private static boolean same(String eventId, ImageRef ref) {
+        try {
+            ImageRef pulled = ImageRef.parse(eventId);
+            return pulled.domain().equals(ref.domain()) && pulled.path().equals(ref.path())
+                    && java.util.Objects.equals(pulled.tag(), ref.tag());
+        } catch (ImageRef.InvalidReference e) {
+            return false;
+        }
+    }
+}

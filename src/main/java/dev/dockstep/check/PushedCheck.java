@@ -1,0 +1,46 @@
+package dev.dockstep.check;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@code pushed ref}: the registry serves the tag, and it is the learner's local image. */
+final class PushedCheck implements CheckKind {
+    @Override
+    public String name() {
+        return "pushed";
+    }
+
+    @Override
+    public List<Arg> args() {
+        return List.of(Arg.REF);
+    }
+
+    @Override
+    public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable, RegistryUnavailable {
+        ImageRef ref = Verifier.ref(args.get(0));
+        var local = context.docker().image(ref);
+        if (local.isEmpty()) {
+            return new Verdict.Failed(ref + " is not among your images, so it cannot have been pushed; "
+                    + ImageCheck.namesakes(ref, context.docker().images()) + ".",
+                    "Tag the image first with `docker tag SOURCE " + ref + "`, then `docker push " + ref + "`.");
+        }
+        Optional<String> remote = context.registry().manifestDigest(ref);
+        if (remote.isEmpty()) {
+            return new Verdict.Failed("The registry " + ref.domain() + " has no " + ref.familiarName() + ":" + ref.tag()
+                    + " yet.", "Send it with `docker push " + ref + "`.");
+        }
+        List<String> repoDigests = Objects.requireNonNullElse(local.get().getRepoDigests(), List.of());
+        String wanted = ref.familiarName() + "@" + remote.get();
+        if (repoDigests.contains(wanted)) {
+            return new Verdict.Passed(ref + " is on the registry (" + shortDigest(remote.get()) + ").");
+        }
+        return new Verdict.Failed("The registry's " + ref + " is " + shortDigest(remote.get())
+                + ", which is not the image you have under that name.",
+                "Push your image again with `docker push " + ref + "`.");
+    }
+
+    static String shortDigest(String digest) {
+        return digest.length() > 19 ? digest.substring(0, 19) + "…" : digest;
+    }
+}
