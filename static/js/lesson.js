@@ -1,48 +1,143 @@
-// The lesson page: the Check button asks /api/check and shows each check's verdict.
+// The lesson page: checks, quizzes, hints, solutions, copy buttons, the registry password form,
+// and a live connection that refreshes the page when its lesson file changes.
 "use strict";
+
+const lesson = document.querySelector("main.lesson");
+
+async function postJson(url, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  let data = {};
+  try {
+    data = await response.json();
+  } catch (e) {
+    data = { error: `dockstep answered HTTP ${response.status}.` };
+  }
+  return { ok: response.ok, data };
+}
 
 function renderVerdict(step, verdict) {
   const list = step.querySelector(".results");
-  list.replaceChildren(...verdict.checks.map((check) => {
-    const item = document.createElement("li");
-    item.className = check.status;
-    item.textContent = (check.status === "passed" ? "✓ " : "✗ ") + check.reason;
-    if (check.hint) {
-      const hint = document.createElement("span");
-      hint.className = "hint";
-      hint.textContent = check.hint;
-      item.append(hint);
-    }
-    return item;
-  }));
+  if (list) {
+    list.replaceChildren(...verdict.checks.map((check) => {
+      const item = document.createElement("li");
+      item.className = check.status;
+      item.textContent = (check.status === "passed" ? "✓ " : "✗ ") + check.reason;
+      if (check.hint) {
+        const hint = document.createElement("span");
+        hint.className = "hint";
+        hint.textContent = check.hint;
+        item.append(hint);
+      }
+      return item;
+    }));
+  }
   step.classList.toggle("passed", verdict.passed);
   step.classList.toggle("failed", !verdict.passed);
-  step.querySelector(".status").textContent = verdict.passed ? "Step passed" : "Not yet";
+  step.querySelector(".actions .status").textContent = verdict.passed ? "Step passed" : "Not yet";
+  const solution = step.querySelector(".solution-button");
+  if (solution && !verdict.passed) {
+    solution.hidden = false;
+  }
+}
+
+function chosenAnswers(step) {
+  return [...step.querySelectorAll(".quiz input:checked")].map((input) => Number(input.value));
 }
 
 async function check(step) {
-  const lesson = document.querySelector("main.lesson");
   const button = step.querySelector("button.check");
+  const status = step.querySelector(".actions .status");
   const url = `/api/check/${encodeURIComponent(lesson.dataset.course)}/${encodeURIComponent(lesson.dataset.lesson)}/${encodeURIComponent(step.dataset.step)}`;
   button.setAttribute("aria-busy", "true");
   button.disabled = true;
-  step.querySelector(".status").textContent = "Checking…";
+  status.textContent = "Checking…";
   try {
-    const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
-    const body = await response.json();
-    if (!response.ok) {
-      step.querySelector(".status").textContent = body.error || `The check failed (HTTP ${response.status}).`;
+    const { ok, data } = await postJson(url, step.dataset.kind === "quiz" ? { answers: chosenAnswers(step) } : {});
+    if (!ok) {
+      status.textContent = data.error || "The check could not be made.";
       return;
     }
-    renderVerdict(step, body);
+    renderVerdict(step, data);
   } catch (e) {
-    step.querySelector(".status").textContent = "dockstep did not answer; is the server still running?";
+    status.textContent = "dockstep did not answer; is the server still running?";
   } finally {
     button.removeAttribute("aria-busy");
     button.disabled = false;
   }
 }
 
-document.querySelectorAll(".step button.check").forEach((button) => {
-  button.addEventListener("click", () => check(button.closest(".step")));
-});
+function showNextHint(step) {
+  const hidden = step.querySelector(".hints .hint[hidden]");
+  if (hidden) {
+    hidden.hidden = false;
+  }
+  if (!step.querySelector(".hints .hint[hidden]")) {
+    step.querySelector(".hint-button").disabled = true;
+  }
+}
+
+function addCopyButtons() {
+  document.querySelectorAll("pre > code.language-sh, pre > code.language-bash, pre > code.language-shell")
+    .forEach((code) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy";
+      button.textContent = "Copy";
+      button.setAttribute("aria-label", "Copy these commands");
+      button.addEventListener("click", async () => {
+        try {
+          await navigator.clipboard.writeText(code.textContent);
+          button.textContent = "Copied";
+        } catch (e) {
+          button.textContent = "Select and copy";
+        }
+        setTimeout(() => { button.textContent = "Copy"; }, 1500);
+      });
+      code.parentElement.classList.add("copyable");
+      code.parentElement.append(button);
+    });
+}
+
+function setUpPasswordForm() {
+  const form = document.querySelector("form.password");
+  if (!form) {
+    return;
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const status = form.querySelector(".status");
+    const input = form.querySelector("input[name=password]");
+    const { ok, data } = await postJson("/api/sandbox/password", { password: input.value });
+    status.textContent = ok ? `Password set for ${data.user} on ${data.registry}.` : data.error;
+    if (ok) {
+      input.value = "";
+    }
+  });
+}
+
+function follow() {
+  const events = new EventSource("/events");
+  events.addEventListener("lessons-changed", () => window.location.reload());
+}
+
+if (lesson) {
+  lesson.querySelectorAll(".step").forEach((step) => {
+    step.querySelector("button.check")?.addEventListener("click", () => check(step));
+    step.querySelector(".hint-button")?.addEventListener("click", () => showNextHint(step));
+    step.querySelector(".solution-button")?.addEventListener("click", (event) => {
+      step.querySelector(".solution").hidden = false;
+      event.target.disabled = true;
+    });
+    step.querySelector("form.quiz")?.addEventListener("submit", (event) => {
+      event.preventDefault();
+      check(step);
+    });
+  });
+  addCopyButtons();
+  setUpPasswordForm();
+}
+follow();

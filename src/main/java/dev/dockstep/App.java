@@ -7,7 +7,8 @@ import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.StepChecker;
 import dev.dockstep.check.Verifier;
 import dev.dockstep.lesson.Catalog;
-import dev.dockstep.lesson.LessonLoader;
+import dev.dockstep.lesson.LiveCatalog;
+import dev.dockstep.lesson.Problem;
 import dev.dockstep.lesson.LessonRenderer;
 import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.sandbox.LocalSandbox;
@@ -31,7 +32,7 @@ import java.util.Optional;
  */
 public final class App {
     private final Config config;
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final ProgressStore store;
     private final LocalSandbox sandbox;
     private final DockerFacts docker;
@@ -39,7 +40,7 @@ public final class App {
     private final PrintStream out;
     private final DataLock lock;
 
-    private App(Config config, DataLock lock, Catalog catalog, ProgressStore store, LocalSandbox sandbox,
+    private App(Config config, DataLock lock, LiveCatalog catalog, ProgressStore store, LocalSandbox sandbox,
                 DockerFacts docker, Javalin web, PrintStream out) {
         this.config = config;
         this.lock = lock;
@@ -71,8 +72,9 @@ public final class App {
     }
 
     private static App create(Config config, DataLock lock, Path data, Map<String, String> env, PrintStream out) {
-        Catalog catalog = new LessonLoader().load(config.lessonsDir());
-        catalog.problems().forEach(problem -> out.println("warning: " + problem));
+        LiveCatalog catalog = new LiveCatalog(config.lessonsDir());
+        catalog.get().problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
+                .forEach(problem -> out.println("warning: " + problem + " (the lesson is not served)"));
         ProgressStore store;
         try {
             store = ProgressStore.open("jdbc:sqlite:" + data.resolve("progress.db"));
@@ -87,9 +89,10 @@ public final class App {
                 config.checkDeadline());
         StepChecker checker = new StepChecker(new Verifier(), docker, registry, sandbox.info().dockerConfig(), store,
                 Clock.systemUTC());
-        WebServer server = new WebServer(() -> catalog, new LessonRenderer(), checker,
+        WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
                 new Health(docker, sandbox.registryPort(), store),
-                sandbox.info(), new Learner(config.learner()));
+                sandbox.info(), new Learner(config.learner()), sandbox::setPassword);
+        catalog.onChange(server::lessonsChanged);
         return new App(config, lock, catalog, store, sandbox, docker, server.create(), out);
     }
 
@@ -111,11 +114,14 @@ public final class App {
             throw new StartupException(e.getMessage(), e);
         }
         try {
-            sandbox.seed(catalog.setupImages());
+            sandbox.seed(catalog.get().setupImages());
         } catch (SandboxException e) {
             out.println("warning: " + e.getMessage());
         }
         try {
+            if (config.watch()) {
+                catalog.watch();
+            }
             web.start(config.host(), config.port());
         } catch (RuntimeException e) {
             stop();
@@ -124,6 +130,9 @@ public final class App {
                         + " choose another with --port", e);
             }
             throw new StartupException("the web server could not start: " + e.getMessage(), e);
+        } catch (IOException e) {
+            stop();
+            throw new StartupException("cannot watch " + config.lessonsDir() + " for changes: " + e.getMessage(), e);
         }
     }
 
@@ -132,6 +141,7 @@ public final class App {
         try {
             web.stop();
         } finally {
+            catalog.close();
             sandbox.close();
             docker.close();
             store.close();
@@ -149,7 +159,7 @@ public final class App {
     }
 
     public Catalog catalog() {
-        return catalog;
+        return catalog.get();
     }
 
     private static void prepareDataDir(Path data) {

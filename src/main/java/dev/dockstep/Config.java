@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param registryBinary the docker-registry to run
  * @param checkDeadline how long one check may take
  * @param learner the learner's registry user name while dockstep has no accounts of its own
+ * @param watch whether to load lesson files again when they change
  */
 public record Config(String host, int port, Path dataDir, Path lessonsDir, SandboxMode sandbox, int registryPort,
-                     String dockerdBinary, String registryBinary, Duration checkDeadline, String learner) {
+                     String dockerdBinary, String registryBinary, Duration checkDeadline, String learner,
+                     boolean watch) {
 
     /** Where learners run docker. */
     public enum SandboxMode {
@@ -31,26 +33,31 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
     /** The defaults of {@code dockstep serve}. */
     public static Config defaults() {
         return new Config("127.0.0.1", 7070, Path.of("data"), Path.of("lessons"), SandboxMode.MANAGED, 5000,
-                "dockerd", "docker-registry", Duration.ofSeconds(5), "learner");
+                "dockerd", "docker-registry", Duration.ofSeconds(5), "learner", false);
     }
 
     public Config withPorts(int port, int registryPort) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, learner);
+                checkDeadline, learner, watch);
     }
 
     public Config withDirs(Path dataDir, Path lessonsDir) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, learner);
+                checkDeadline, learner, watch);
     }
 
     public Config withSandbox(SandboxMode sandbox) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, learner);
+                checkDeadline, learner, watch);
+    }
+
+    public Config withWatch(boolean watch) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, learner, watch);
     }
 
     public Config withBinaries(String dockerdBinary, String registryBinary) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, learner);
+                checkDeadline, learner, watch);
     }
 }

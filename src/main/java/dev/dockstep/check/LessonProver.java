@@ -58,7 +58,7 @@ public final class LessonProver {
             }
         }
         out.println();
-        out.println((passed + failed) + " steps: " + passed + " passed, " + failed + " failed");
+        out.println("test-lessons: " + passed + " passed, " + failed + " failed");
         return failed == 0;
     }
 

@@ -41,6 +41,9 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "5000")
     long checkTimeoutMs;
 
+    @Option(names = "--watch", description = "load lesson files again when they change, and refresh open pages")
+    boolean watch;
+
     @Option(names = "--dockerd-binary", hidden = true, defaultValue = "dockerd")
     String dockerdBinary;
 
@@ -58,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("ports must be between 1 and 65535");
         }
         Config config = new Config(host, port, data, lessons, mode, registryPort, dockerdBinary, registryBinary,
-                Duration.ofMillis(checkTimeoutMs), "learner");
+                Duration.ofMillis(checkTimeoutMs), "learner", watch);
         PrintStream out = System.out;
         App app = App.create(config, System.getenv(), out);
         app.start();

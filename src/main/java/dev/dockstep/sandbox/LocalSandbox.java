@@ -120,6 +120,20 @@ public final class LocalSandbox implements AutoCloseable {
         return registryPort;
     }
 
+    /**
+     * Sets a learner's password on the practice registry, which reads its accounts file again
+     * on the next request.
+     *
+     * @throws SandboxException when the registry has not started
+     */
+    public void setPassword(String user, char[] password) {
+        PracticeRegistry running = registry;
+        if (running == null) {
+            throw new SandboxException("the practice registry is not running");
+        }
+        running.accounts().put(user, password);
+    }
+
     /** dockstep's read account on the practice registry, once it has started. */
     public Optional<ServiceAccount> serviceAccount() {
         return Optional.ofNullable(service);

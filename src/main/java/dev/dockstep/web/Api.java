@@ -25,9 +25,11 @@ final class Api {
     private final SandboxInfo sandbox;
     private final Learner learner;
     private final Variables variables;
+    private final WebServer.RegistryAccounts accounts;
 
     Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxInfo sandbox, Learner learner,
-        Variables variables) {
+        Variables variables, WebServer.RegistryAccounts accounts) {
+        this.accounts = accounts;
         this.catalog = catalog;
         this.checker = checker;
         this.health = health;
@@ -61,6 +63,24 @@ final class Api {
         body.put("registry", sandbox.registry());
         body.put("user", learner.name());
         ctx.json(body);
+    }
+
+    /** {@code {"password":"…"}}: sets the learner's password on the practice registry. */
+    void registryPassword(Context ctx) {
+        String password;
+        try {
+            password = JSON.readTree(ctx.body()).path("password").asText("");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new WebServer.BadRequest("the request body is not JSON: " + e.getOriginalMessage());
+        }
+        if (password.length() < 8 || password.length() > 128) {
+            throw new WebServer.BadRequest("The password must be 8 to 128 characters long.");
+        }
+        if (password.chars().anyMatch(Character::isISOControl)) {
+            throw new WebServer.BadRequest("The password may not contain control characters.");
+        }
+        accounts.setPassword(learner.name(), password.toCharArray());
+        ctx.json(Map.of("user", learner.name(), "registry", sandbox.registry()));
     }
 
     void check(Context ctx) {

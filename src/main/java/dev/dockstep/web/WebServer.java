@@ -22,12 +22,27 @@ public final class WebServer {
 
     private final Pages pages;
     private final Api api;
+    private final Events events = new Events();
 
+    /**
+     * @param registryAccounts sets a learner's password on the practice registry
+     */
     public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
-                     SandboxInfo sandbox, Learner learner) {
+                     SandboxInfo sandbox, Learner learner, RegistryAccounts registryAccounts) {
         Variables variables = Variables.forRegistry(learner.name(), sandbox.registry());
         this.pages = new Pages(catalog, renderer, sandbox, variables);
-        this.api = new Api(catalog, checker, health, sandbox, learner, variables);
+        this.api = new Api(catalog, checker, health, sandbox, learner, variables, registryAccounts);
+    }
+
+    /** Sets a practice-registry password; the web layer's view of the registry's accounts. */
+    @FunctionalInterface
+    public interface RegistryAccounts {
+        void setPassword(String user, char[] password);
+    }
+
+    /** Tells open pages that the lessons changed, so they show the new text at once. */
+    public void lessonsChanged() {
+        events.broadcast("lessons-changed", Map.of());
     }
 
     /** Builds the server; {@code start(host, port)} is the caller's. */
@@ -56,10 +71,13 @@ public final class WebServer {
         r.get("/healthz", api::health);
         r.get("/api/courses", api::courses);
         r.get("/api/sandbox", api::sandbox);
+        r.post("/api/sandbox/password", api::registryPassword);
         r.post("/api/check/{course}/{lesson}/{step}", api::check);
+        r.sse("/events", events::join);
 
         r.exception(NotFound.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
         r.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
+        r.exception(Forbidden.class, (e, ctx) -> problem(ctx, 403, e.getMessage()));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             problem(ctx, 500, "Something went wrong on our side; the details are in the server's log.");
@@ -71,7 +89,10 @@ public final class WebServer {
         });
     }
 
-    /** Refuses a state-changing request sent from another site's page. */
+    /**
+     * Refuses a state-changing request sent from another site's page: its Origin must be ours, and
+     * its body JSON, which a cross-site form cannot send without the browser asking us first.
+     */
     private static void refuseCrossSite(Context ctx) {
         if (ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD")) {
             return;
@@ -79,7 +100,11 @@ public final class WebServer {
         String origin = ctx.header("Origin");
         String host = ctx.header("Host");
         if (origin != null && host != null && !origin.replaceFirst("^https?://", "").equals(host)) {
-            throw new io.javalin.http.ForbiddenResponse("cross-site requests are refused");
+            throw new Forbidden("Requests from other sites are refused.");
+        }
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new BadRequest("Send the request as JSON, with Content-Type: application/json.");
         }
     }
 
@@ -89,6 +114,13 @@ public final class WebServer {
             ctx.json(Map.of("error", message));
         } else {
             ctx.render("error", Map.of("status", status, "message", message));
+        }
+    }
+
+    /** A request that is not allowed; its message says why. */
+    static final class Forbidden extends RuntimeException {
+        Forbidden(String message) {
+            super(message);
         }
     }
 

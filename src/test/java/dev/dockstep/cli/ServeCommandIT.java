@@ -83,7 +83,8 @@ class ServeCommandIT {
 
             HttpResponse<String> check = http.send(HttpRequest.newBuilder(
                             URI.create("http://localhost:" + port + "/api/check/hub/tag/tag-the-image"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, check.statusCode());
             assertEquals("unavailable", JSON.readTree(check.body()).at("/checks/0/status").asText());
             assertNoStackTrace(serve.output());

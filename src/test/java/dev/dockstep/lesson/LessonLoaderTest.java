@@ -58,7 +58,8 @@ class LessonLoaderTest {
                 Read only.
                 """);
         Catalog catalog = new LessonLoader().load(root);
-        assertEquals(List.of(), catalog.problems());
+        assertEquals(List.of(course.resolve("01-tag.md") + ":30: warning: step 'Second step' has neither a check nor"
+                + " a quiz; it passes when the learner presses Next"), problems());
         Lesson lesson = catalog.lesson("hub", "tag").orElseThrow();
         assertEquals("Tag", lesson.title());
         assertEquals(5, lesson.minutes());
@@ -84,7 +85,8 @@ class LessonLoaderTest {
         write("01-bad.md", "---\ntitle: Bad\n---\n## Step\n```check\nimagee x\nimage\n```\n");
         Catalog catalog = new LessonLoader().load(root);
         assertEquals(List.of(
-                course.resolve("01-bad.md") + ":6: unknown check kind 'imagee'; known kinds: image",
+                course.resolve("01-bad.md") + ":6: unknown check kind 'imagee'; known kinds: image, logged-in,"
+                        + " no-image, pulled, pushed, same-image",
                 course.resolve("01-bad.md") + ":7: 'image' takes 1 argument(s) (image ref), found 0"),
                 catalog.problems().stream().map(Problem::toString).toList());
         assertTrue(catalog.lesson("hub", "bad").isEmpty(), "a broken lesson is not served");
@@ -94,7 +96,7 @@ class LessonLoaderTest {
     void an_unterminated_fence_points_at_its_opening_line() throws IOException {
         write("01-open.md", "---\ntitle: Open\n---\n## Step\ntext\n```sh\ndocker ps\n");
         assertEquals(List.of(course.resolve("01-open.md") + ":6: this code fence is never closed; add a line with ```"),
-                problems());
+                errors());
     }
 
     @Test
@@ -116,11 +118,77 @@ class LessonLoaderTest {
     }
 
     @Test
+    void a_reference_that_is_invalid_once_sample_values_are_substituted_is_an_error() throws IOException {
+        write("01-ref.md", "---\ntitle: Ref\n---\n## Step\n```check\nimage {{repo}}/Backend:0.1\nlogged-in http://x\n```\n"
+                + "```solution\ntrue\n```\n");
+        assertEquals(List.of(
+                course.resolve("01-ref.md") + ":6: 'localhost:5000/learner/Backend:0.1' has uppercase letters; repository"
+                        + " names must be lowercase (with sample values {user=learner, registry=localhost:5000,"
+                        + " repo=localhost:5000/learner})",
+                course.resolve("01-ref.md") + ":7: 'http://x' is not a registry host such as localhost:5000 or docker.io"),
+                problems());
+    }
+
+    @Test
+    void an_unknown_variable_is_an_error_at_its_line() throws IOException {
+        write("01-var.md", "---\ntitle: Var\n---\n## Step\nRun {{usr}} and {{user}}.\n```check\nimage {{img}}\n```\n");
+        List<String> problems = problems();
+        assertTrue(problems.contains(course.resolve("01-var.md") + ":5: unknown variable {{usr}}; known: {{registry}},"
+                + " {{repo}}, {{user}}"), problems.toString());
+        assertTrue(problems.contains(course.resolve("01-var.md") + ":7: unknown variable {{img}}; known: {{registry}},"
+                + " {{repo}}, {{user}}"), problems.toString());
+    }
+
+    @Test
+    void duplicate_step_titles_are_an_error_at_the_second() throws IOException {
+        write("01-dup.md", "---\ntitle: Dup\n---\n## Tag it\n```check\nimage a\n```\n## Tag it!\n```check\nimage b\n```\n");
+        assertEquals(List.of(course.resolve("01-dup.md") + ":8: the step title 'Tag it!' repeats the step at line 4;"
+                + " step titles must differ"), problems());
+    }
+
+    @Test
+    void a_quiz_is_parsed_with_its_question_options_and_right_answers() throws IOException {
+        write("01-quiz.md", "---\ntitle: Quiz\n---\n## Question\n```quiz\nWhich **two**?\n- [x] one\n- [ ] two\n"
+                + "- [X] three\n  continued\n```\n");
+        Step step = new LessonLoader().load(root).lesson("hub", "quiz").orElseThrow().steps().get(0);
+        assertEquals(Step.Kind.QUIZ, step.kind());
+        Quiz quiz = step.quiz().orElseThrow();
+        assertEquals("Which **two**?", quiz.question());
+        assertEquals(List.of("one", "two", "three continued"), quiz.options().stream().map(Quiz.Option::text).toList());
+        assertEquals(List.of(0, 2), quiz.rightAnswers());
+        assertTrue(quiz.isRight(List.of(2, 0)));
+        assertTrue(!quiz.isRight(List.of(0)));
+        assertTrue(!quiz.isRight(List.of(0, 1, 2)));
+    }
+
+    @Test
+    void a_quiz_without_a_right_answer_or_with_one_option_is_an_error() throws IOException {
+        write("01-q.md", "---\ntitle: Q\n---\n## A\n```quiz\nWhich?\n- [ ] one\n- [ ] two\n```\n"
+                + "## B\n```quiz\nWhich?\n- [x] only\n```\n");
+        assertEquals(List.of(
+                course.resolve("01-q.md") + ":5: the quiz has no right answer; mark it '- [x] ...'",
+                course.resolve("01-q.md") + ":11: the quiz needs at least two options, written '- [ ] wrong' and"
+                        + " '- [x] right'"), problems());
+    }
+
+    @Test
+    void a_check_block_outside_a_step_is_an_error() throws IOException {
+        write("01-out.md", "---\ntitle: Out\n---\n```check\nimage a\n```\n## Step\n```check\nimage b\n```\n");
+        assertEquals(List.of(course.resolve("01-out.md") + ":4: a 'check' block must stand inside a step, after a '## '"
+                + " heading"), problems());
+    }
+
+    @Test
     void a_heading_inside_a_code_fence_does_not_start_a_step() throws IOException {
         write("01-fence.md", "---\ntitle: Fence\n---\n## Real\n```md\n## not a step\n```\n");
         Lesson lesson = new LessonLoader().load(root).lesson("hub", "fence").orElseThrow();
         assertEquals(1, lesson.steps().size());
         assertTrue(lesson.steps().get(0).markdown().contains("## not a step"));
+    }
+
+    private List<String> errors() {
+        return new LessonLoader().load(root).problems().stream()
+                .filter(p -> p.severity() == Problem.Severity.ERROR).map(Problem::toString).toList();
     }
 
     private List<String> problems() {

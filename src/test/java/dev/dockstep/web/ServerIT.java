@@ -114,6 +114,7 @@ class ServerIT {
         assertEquals(1, courses.at("/courses/0/lessons").size());
         assertEquals("tag", courses.at("/courses/0/lessons/0/id").asText());
         assertEquals(1, courses.at("/courses/0/lessons/0/steps/0/checks").asInt());
+        assertEquals("tag-the-image", courses.at("/courses/0/lessons/0/steps/0/id").asText());
     }
 
     @Test
@@ -127,6 +128,61 @@ class ServerIT {
         HttpResponse<String> page = get("/courses/hub/nope");
         assertEquals(404, page.statusCode());
         assertTrue(page.body().contains("The course &#39;hub&#39; has no lesson &#39;nope&#39;."), page.body());
+    }
+
+    @Test
+    void a_quiz_passes_only_on_exactly_the_right_answers() throws Exception {
+        String path = "/api/check/hub/tag/a-question";
+        JsonNode wrong = JSON.readTree(post(path, null, "{\"answers\":[0]}").body());
+        assertFalse(wrong.get("passed").asBoolean());
+        assertEquals("That is not the right answer.", wrong.at("/checks/0/reason").asText());
+        JsonNode none = JSON.readTree(post(path, null, "{}").body());
+        assertEquals("No answer was chosen.", none.at("/checks/0/reason").asText());
+        assertTrue(JSON.readTree(post(path, null, "{\"answers\":[1]}").body()).get("passed").asBoolean());
+        HttpResponse<String> bad = post(path, null, "{\"answers\":[\"x\"]}");
+        assertEquals(400, bad.statusCode());
+        assertEquals("'answers' must be a list of option numbers, such as [0, 2]",
+                JSON.readTree(bad.body()).get("error").asText());
+    }
+
+    @Test
+    void a_reading_step_passes_when_the_learner_moves_on() throws Exception {
+        assertTrue(JSON.readTree(post("/api/check/hub/tag/read-this", null, "{}").body()).get("passed").asBoolean());
+    }
+
+    @Test
+    void a_post_that_is_not_json_is_refused_with_a_reason() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/check/hub/tag/read-this"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("a=b")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode());
+        assertEquals("Send the request as JSON, with Content-Type: application/json.",
+                JSON.readTree(response.body()).get("error").asText());
+    }
+
+    @Test
+    void the_password_a_learner_sets_lets_the_real_docker_cli_log_in_to_the_registry() throws Exception {
+        HttpResponse<String> tooShort = post("/api/sandbox/password", null, "{\"password\":\"short\"}");
+        assertEquals(400, tooShort.statusCode());
+        assertEquals("The password must be 8 to 128 characters long.", JSON.readTree(tooShort.body()).get("error").asText());
+
+        HttpResponse<String> set = post("/api/sandbox/password", null, "{\"password\":\"correct-horse\"}");
+        assertEquals(200, set.statusCode());
+        Cli.Result login = Cli.run(java.util.List.of("docker", "login", app.sandbox().registry(), "-u", "learner",
+                        "--password-stdin"), Map.of("DOCKER_HOST", app.sandbox().dockerHost(),
+                        "DOCKER_CONFIG", app.sandbox().dockerConfig().toString()), "correct-horse");
+        assertEquals(0, login.exitCode(), login.output());
+        String htpasswd = Files.readString(data.resolve("registry/htpasswd"));
+        assertFalse(htpasswd.contains("correct-horse"), "no password in clear text");
+        JsonNode verdict = JSON.readTree(post("/api/check/hub/tag/log-in", null, "{}").body());
+        assertTrue(verdict.get("passed").asBoolean(), verdict.toString());
+    }
+
+    @Test
+    void the_catalog_shows_the_broken_lesson_as_unavailable_with_its_error() throws Exception {
+        String html = get("/").body();
+        assertTrue(html.contains("Unavailable lessons"), html);
+        assertTrue(html.contains("line 7: unknown check kind &#39;imagee&#39;"), html);
     }
 
     @Test
@@ -149,9 +205,13 @@ class ServerIT {
     }
 
     private static HttpResponse<String> post(String path, String origin) throws Exception {
+        return post(path, origin, "{}");
+    }
+
+    private static HttpResponse<String> post(String path, String origin, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (origin != null) {
             request.header("Origin", origin);
         }

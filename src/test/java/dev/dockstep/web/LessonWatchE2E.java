@@ -1,0 +1,75 @@
+package dev.dockstep.web;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockstep.App;
+import dev.dockstep.Config;
+import dev.dockstep.harness.Browser;
+import dev.dockstep.harness.Ports;
+import dev.dockstep.harness.RealDocker;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** An author edits a lesson under {@code serve --watch}; the open page shows the edit by itself. */
+class LessonWatchE2E {
+    private static Path dir;
+    private static Path lesson;
+    private static App app;
+    private static ChromeDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory(Path.of("/tmp"), "ds-watch-");
+        Path course = Files.createDirectories(dir.resolve("lessons/hub"));
+        Files.copy(ServerIT.LESSONS.resolve("hub/index.md"), course.resolve("index.md"));
+        lesson = Files.copy(ServerIT.LESSONS.resolve("hub/01-tag.md"), course.resolve("01-tag.md"));
+        Config config = Config.defaults().withDirs(dir.resolve("data"), dir.resolve("lessons"))
+                .withPorts(0, Ports.free()).withWatch(true);
+        app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
+        app.start();
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (app != null) {
+            app.stop();
+        }
+        RealDocker.deleteTree(dir);
+    }
+
+    @Test
+    void a_saved_edit_shows_in_the_open_page_within_a_second_and_a_broken_one_keeps_the_last_good_text()
+            throws Exception {
+        browser.get("http://localhost:" + app.port() + "/courses/hub/tag");
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElement(By.cssSelector("h1")).isDisplayed());
+        Thread.sleep(300); // let the page's event stream connect
+
+        Files.writeString(lesson, Files.readString(lesson).replace("Intro with", "Freshly edited intro with"));
+        new WebDriverWait(browser, Duration.ofSeconds(1)).until(
+                d -> d.findElement(By.cssSelector(".intro")).getText().startsWith("Freshly edited intro"));
+
+        Files.writeString(lesson, Files.readString(lesson).replace("image {{repo}}", "imagee {{repo}}"));
+        Thread.sleep(1000);
+        browser.navigate().refresh();
+        assertTrue(browser.findElement(By.cssSelector(".intro")).getText().startsWith("Freshly edited intro"),
+                "the last good version keeps serving");
+        browser.get("http://localhost:" + app.port() + "/");
+        assertTrue(browser.findElement(By.cssSelector(".unavailable")).getText().contains("unknown check kind 'imagee'"),
+                browser.getPageSource());
+        Browser.screenshot(browser, "catalog-with-unavailable-lesson");
+    }
+}
