@@ -119,9 +119,24 @@ function setUpPasswordForm() {
   });
 }
 
+// Steps pass live: the server follows Docker and tells this page the moment a step is done.
 function follow() {
-  const events = new EventSource("/events");
+  const query = lesson ? `?course=${encodeURIComponent(lesson.dataset.course)}&lesson=${encodeURIComponent(lesson.dataset.lesson)}` : "";
+  const events = new EventSource(`/events${query}`);
   events.addEventListener("lessons-changed", () => window.location.reload());
+  events.addEventListener("step-passed", (event) => {
+    const data = JSON.parse(event.data);
+    if (!lesson || data.course !== lesson.dataset.course || data.lesson !== lesson.dataset.lesson) {
+      return;
+    }
+    const step = document.getElementById(`step-${data.step}`);
+    if (step) {
+      step.classList.add("passed");
+      step.classList.remove("failed");
+      step.querySelector(".actions .status").textContent = "Step passed";
+      step.querySelectorAll(".results li").forEach((item) => item.remove());
+    }
+  });
 }
 
 if (lesson) {

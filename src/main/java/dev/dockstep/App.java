@@ -3,12 +3,14 @@ package dev.dockstep;
 import dev.dockstep.account.Learner;
 import dev.dockstep.check.Credentials;
 import dev.dockstep.check.DockerFacts;
+import dev.dockstep.check.LiveVerifier;
 import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.StepChecker;
 import dev.dockstep.check.Verifier;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.LiveCatalog;
 import dev.dockstep.lesson.Problem;
+import dev.dockstep.lesson.Variables;
 import dev.dockstep.lesson.LessonRenderer;
 import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.sandbox.LocalSandbox;
@@ -23,6 +25,7 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,9 +42,12 @@ public final class App {
     private final Javalin web;
     private final PrintStream out;
     private final DataLock lock;
+    private final LiveVerifier live;
+    private static final int MAX_CONCURRENT_CHECKS = 16;
 
     private App(Config config, DataLock lock, LiveCatalog catalog, ProgressStore store, LocalSandbox sandbox,
-                DockerFacts docker, Javalin web, PrintStream out) {
+                DockerFacts docker, LiveVerifier live, Javalin web, PrintStream out) {
+        this.live = live;
         this.config = config;
         this.lock = lock;
         this.catalog = catalog;
@@ -87,13 +93,17 @@ public final class App {
         RegistryClient registry = new RegistryClient(host -> host.equals(sandbox.info().registry())
                 ? sandbox.serviceAccount().map(a -> new Credentials(a.user(), a.password())) : Optional.empty(),
                 config.checkDeadline());
-        StepChecker checker = new StepChecker(new Verifier(), docker, registry, sandbox.info().dockerConfig(), store,
-                Clock.systemUTC());
+        StepChecker checker = new StepChecker(new Verifier(config.checkDeadline(), MAX_CONCURRENT_CHECKS), docker,
+                registry, sandbox.info().dockerConfig(), store, Clock.systemUTC(),
+                learner -> Variables.forRegistry(learner.name(), sandbox.info().registry()));
         WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
                 new Health(docker, sandbox.registryPort(), store),
                 sandbox.info(), new Learner(config.learner()), sandbox::setPassword);
         catalog.onChange(server::lessonsChanged);
-        return new App(config, lock, catalog, store, sandbox, docker, server.create(), out);
+        // Following events needs a long-lived connection; it gets a facade of its own.
+        LiveVerifier live = new LiveVerifier(new DockerFacts(sandbox.info().dockerHost(), Duration.ofDays(1)),
+                sandbox.info().dockerConfig(), catalog, checker, server::openLessons, server::stepPassed);
+        return new App(config, lock, catalog, store, sandbox, docker, live, server.create(), out);
     }
 
     /**
@@ -123,6 +133,7 @@ public final class App {
                 catalog.watch();
             }
             web.start(config.host(), config.port());
+            live.start();
         } catch (RuntimeException e) {
             stop();
             if (causedBy(e, BindException.class)) {
@@ -141,6 +152,7 @@ public final class App {
         try {
             web.stop();
         } finally {
+            live.close();
             catalog.close();
             sandbox.close();
             docker.close();

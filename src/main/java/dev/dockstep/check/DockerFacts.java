@@ -128,6 +128,30 @@ public final class DockerFacts implements AutoCloseable {
         return pulls;
     }
 
+    /**
+     * Follows the daemon's image events from {@code since} until the stream ends (the daemon
+     * stopped, or {@link #close} was called). Returns when it ends; the caller reconnects.
+     */
+    public void followImageEvents(Instant since, java.util.function.Consumer<Event> onEvent) throws DockerUnavailable {
+        ask(() -> {
+            try (var callback = docker.eventsCmd().withSince(seconds(since)).withEventTypeFilter(EventType.IMAGE)
+                    .exec(new ResultCallback.Adapter<Event>() {
+                        @Override
+                        public void onNext(Event event) {
+                            onEvent.accept(event);
+                        }
+                    })) {
+                callback.awaitCompletion();
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (IOException e) {
+                return null;
+            }
+        });
+    }
+
     private static String seconds(Instant instant) {
         return instant.getEpochSecond() + "." + String.format("%09d", instant.getNano());
     }

@@ -126,7 +126,7 @@ public final class LessonProver {
                 }
                 Instant stepStarted = Instant.now();
                 CheckContext context = new CheckContext(base.docker(), base.registry(), base.dockerConfig(), stepStarted);
-                Verifier verifier = new Verifier();
+                Verifier verifier = new Verifier(deadline, 4);
                 StepVerdict before = verifier.verify(step.checks(), variables::apply, context);
                 if (before.passed()) {
                     fail(lesson, step, "its checks pass before its solution runs, so the step proves nothing", started);

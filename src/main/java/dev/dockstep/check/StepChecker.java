@@ -15,6 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import dev.dockstep.progress.StepProgress;
+import dev.dockstep.progress.StepStatus;
 
 /**
  * Decides one learner's step and records the attempt: the whole "Check" button, without HTTP.
@@ -30,9 +36,12 @@ public final class StepChecker {
     private final Path dockerConfig;
     private final ProgressStore store;
     private final Clock clock;
+    private final Function<Learner, Variables> variables;
 
+    /** @param variables each learner's values for the lesson variables */
     public StepChecker(Verifier verifier, DockerFacts docker, RegistryClient registry, Path dockerConfig,
-                       ProgressStore store, Clock clock) {
+                       ProgressStore store, Clock clock, Function<Learner, Variables> variables) {
+        this.variables = variables;
         this.verifier = verifier;
         this.docker = docker;
         this.registry = registry;
@@ -46,7 +55,8 @@ public final class StepChecker {
      *
      * @param answers the options the learner chose, for a quiz step; ignored otherwise
      */
-    public Map<String, Object> check(Learner learner, Variables variables, Lesson lesson, Step step, List<Integer> answers) {
+    public Map<String, Object> check(Learner learner, Lesson lesson, Step step, List<Integer> answers) {
+        Variables variables = this.variables.apply(learner);
         StepVerdict verdict = switch (step.kind()) {
             case EXERCISE -> verifier.verify(step.checks(), variables::apply,
                     new CheckContext(docker, registry, dockerConfig, stepStarted(learner, lesson, step)));
@@ -57,6 +67,33 @@ public final class StepChecker {
         store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), verdict.passed(),
                 write(body), clock.millis());
         return body;
+    }
+
+    /**
+     * The step a learner is working on in a lesson: its first exercise not yet passed. Reading
+     * steps and quizzes are passed by the learner's own hand, so they are never "current" here.
+     */
+    public Optional<Step> currentExercise(Learner learner, Lesson lesson) {
+        Set<String> passed = store.progress(learner.name()).stream()
+                .filter(p -> p.course().equals(lesson.courseId()) && p.lesson().equals(lesson.id())
+                        && p.status() == StepStatus.PASSED)
+                .map(StepProgress::step).collect(Collectors.toSet());
+        return lesson.steps().stream().filter(s -> s.kind() == Step.Kind.EXERCISE && !passed.contains(s.id())).findFirst();
+    }
+
+    /**
+     * Checks a step after a Docker event, with no click: a pass is recorded like a checked
+     * attempt, a failure is not (the learner did not ask). Returns whether it passed.
+     */
+    public boolean checkQuietly(Learner learner, Lesson lesson, Step step) {
+        Variables variables = this.variables.apply(learner);
+        StepVerdict verdict = verifier.verify(step.checks(), variables::apply,
+                new CheckContext(docker, registry, dockerConfig, stepStarted(learner, lesson, step)));
+        if (verdict.passed()) {
+            store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), true,
+                    write(toJson(lesson, step, verdict)), clock.millis());
+        }
+        return verdict.passed();
     }
 
     /** Decides a step's checks without recording anything, for {@code dockstep test-lessons}. */

@@ -1,6 +1,14 @@
 package dev.dockstep.check;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,18 +66,77 @@ public final class Verifier {
         return Optional.empty();
     }
 
+    private final Duration deadline;
+    private final Semaphore permits;
+    private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "check");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     /**
-     * Decides each check in order. {@code resolve} replaces the learner's variables in each
-     * argument. A step whose checks cannot be made is not passed, and says why.
+     * @param deadline how long one check may take before its verdict is "timed out"
+     * @param maxConcurrent how many checks may ask Docker and the registry at once
+     */
+    public Verifier(Duration deadline, int maxConcurrent) {
+        this.deadline = deadline;
+        this.permits = new Semaphore(maxConcurrent, true);
+    }
+
+    /**
+     * Decides a step's checks, all at once, each within the deadline. {@code resolve} replaces
+     * the learner's variables in each argument. A step whose checks cannot be made is not passed,
+     * and says why.
      */
     public StepVerdict verify(List<Check> checks, Function<String, String> resolve, CheckContext context) {
-        List<CheckResult> results = new ArrayList<>();
+        long start = System.nanoTime();
+        List<String> shown = new ArrayList<>();
+        List<Future<Verdict>> pending = new ArrayList<>();
         for (Check check : checks) {
             List<String> args = check.args().stream().map(resolve).toList();
-            String shown = (check.kind() + " " + String.join(" ", args)).strip();
-            results.add(new CheckResult(shown, decide(check.kind(), args, context)));
+            shown.add((check.kind() + " " + String.join(" ", args)).strip());
+            pending.add(pool.submit(() -> bounded(check.kind(), args, context, start)));
+        }
+        List<CheckResult> results = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+            results.add(new CheckResult(shown.get(i), await(pending.get(i), start)));
         }
         return StepVerdict.of(results);
+    }
+
+    private Verdict bounded(String name, List<String> args, CheckContext context, long start) throws InterruptedException {
+        long left = deadline.toNanos() - (System.nanoTime() - start);
+        if (!permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+            return timedOut();
+        }
+        try {
+            return decide(name, args, context);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private Verdict await(Future<Verdict> verdict, long start) {
+        long left = deadline.toNanos() - (System.nanoTime() - start);
+        try {
+            return verdict.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            verdict.cancel(true);
+            return timedOut();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            verdict.cancel(true);
+            return new Verdict.Unavailable("The check was interrupted.", "Check again.");
+        } catch (ExecutionException e) {
+            LOG.error("a check failed unexpectedly", e.getCause());
+            return new Verdict.Unavailable("dockstep could not decide this check; the details are in the server's log.",
+                    "Check again; if it persists, tell your instructor.");
+        }
+    }
+
+    private Verdict timedOut() {
+        return new Verdict.Unavailable("The check timed out: Docker or the registry did not answer within "
+                + deadline.toMillis() + " ms.", "Docker may be busy or stuck; check again in a moment.");
     }
 
     private static Verdict decide(String name, List<String> args, CheckContext context) {

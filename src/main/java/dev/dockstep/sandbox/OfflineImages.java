@@ -21,7 +21,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * same image ID, so lessons and tests are reproducible.
  */
 public final class OfflineImages {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Sorted keys: Map.of has no stable order, and one byte of difference is another image ID.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private static final long EPOCH = 1_700_000_000L;
 
     private OfflineImages() {

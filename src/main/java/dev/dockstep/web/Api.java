@@ -86,7 +86,7 @@ final class Api {
     void check(Context ctx) {
         Lesson lesson = Lookup.lesson(catalog.get(), ctx.pathParam("course"), ctx.pathParam("lesson"));
         Step step = Lookup.step(lesson, ctx.pathParam("step"));
-        ctx.json(checker.check(learner, variables, lesson, step, answers(ctx)));
+        ctx.json(checker.check(learner, lesson, step, answers(ctx)));
     }
 
     /** A quiz's chosen options, {@code {"answers":[0,2]}}; an empty or absent body chooses none. */

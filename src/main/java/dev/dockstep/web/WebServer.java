@@ -23,6 +23,7 @@ public final class WebServer {
     private final Pages pages;
     private final Api api;
     private final Events events = new Events();
+    private final Learner learner;
 
     /**
      * @param registryAccounts sets a learner's password on the practice registry
@@ -30,6 +31,7 @@ public final class WebServer {
     public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
                      SandboxInfo sandbox, Learner learner, RegistryAccounts registryAccounts) {
         Variables variables = Variables.forRegistry(learner.name(), sandbox.registry());
+        this.learner = learner;
         this.pages = new Pages(catalog, renderer, sandbox, variables);
         this.api = new Api(catalog, checker, health, sandbox, learner, variables, registryAccounts);
     }
@@ -38,6 +40,16 @@ public final class WebServer {
     @FunctionalInterface
     public interface RegistryAccounts {
         void setPassword(String user, char[] password);
+    }
+
+    /** The lessons learners have open, for live verification. */
+    public java.util.Set<dev.dockstep.check.LiveVerifier.OpenLesson> openLessons() {
+        return events.openLessons();
+    }
+
+    /** Tells a learner's open pages that a step passed without a click. */
+    public void stepPassed(Learner learner, String course, String lesson, String step) {
+        events.toLearner(learner, "step-passed", Map.of("course", course, "lesson", lesson, "step", step));
     }
 
     /** Tells open pages that the lessons changed, so they show the new text at once. */
@@ -73,7 +85,8 @@ public final class WebServer {
         r.get("/api/sandbox", api::sandbox);
         r.post("/api/sandbox/password", api::registryPassword);
         r.post("/api/check/{course}/{lesson}/{step}", api::check);
-        r.sse("/events", events::join);
+        r.sse("/events", client -> events.join(client, learner,
+                client.ctx().queryParam("course"), client.ctx().queryParam("lesson")));
 
         r.exception(NotFound.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
         r.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));

@@ -21,7 +21,7 @@ class ImageCheckIT {
 
     private static DockerFacts facts;
     private static CheckContext context;
-    private final Verifier verifier = new Verifier();
+    private final Verifier verifier = new Verifier(Duration.ofSeconds(5), 4);
 
     @BeforeAll
     static void images() {
