@@ -36,6 +36,11 @@ final class DockerConfigFile {
     }
 
     static Lookup lookup(Path configDir, String registry) {
+        return lookup(configDir, registry, Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin"));
+    }
+
+    /** @param searchPath where credential helpers are looked for, as in {@code PATH} */
+    static Lookup lookup(Path configDir, String registry, String searchPath) {
         Path file = configDir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
             return new Lookup.Missing(file + " does not exist yet, so you have not logged in with this DOCKER_CONFIG");
@@ -49,11 +54,11 @@ final class DockerConfigFile {
         String key = registry.equals(ImageRef.DOCKER_HUB) ? HUB_KEY : registry;
         JsonNode helper = config.path("credHelpers").path(key);
         if (helper.isTextual()) {
-            return fromHelper(helper.asText(), key);
+            return fromHelper(helper.asText(), key, searchPath);
         }
         Optional<JsonNode> auth = authEntry(config.path("auths"), key);
         if (config.path("credsStore").isTextual() && auth.isPresent()) {
-            return fromHelper(config.path("credsStore").asText(), key);
+            return fromHelper(config.path("credsStore").asText(), key, searchPath);
         }
         if (auth.isPresent() && auth.get().path("auth").isTextual()) {
             return decode(auth.get().path("auth").asText(), file);
@@ -89,13 +94,19 @@ final class DockerConfigFile {
         }
     }
 
-    private static Lookup fromHelper(String helper, String serverUrl) {
+    private static Lookup fromHelper(String helper, String serverUrl, String searchPath) {
         String program = "docker-credential-" + helper;
         if (!helper.matches("[A-Za-z0-9._-]+")) {
             return new Lookup.Missing("the credential helper name '" + helper + "' is not valid");
         }
+        Optional<Path> binary = java.util.Arrays.stream(searchPath.split(":")).filter(d -> !d.isEmpty())
+                .map(d -> Path.of(d, program)).filter(Files::isExecutable).findFirst();
+        if (binary.isEmpty()) {
+            return new Lookup.Missing("your docker config names the credential helper " + program
+                    + ", which is not installed");
+        }
         try {
-            Process process = new ProcessBuilder(program, "get").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(binary.get().toString(), "get").redirectErrorStream(true).start();
             try (var in = process.getOutputStream()) {
                 in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
             }

@@ -19,18 +19,29 @@ final class LoggedInCheck implements CheckKind {
     public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
         String registry = args.get(0);
         String login = registry.equals(ImageRef.DOCKER_HUB) ? "docker login" : "docker login " + registry;
-        DockerConfigFile.Lookup lookup = DockerConfigFile.lookup(context.dockerConfig(), registry);
+        DockerConfigFile.Lookup lookup = DockerConfigFile.lookup(context.dockerConfig(), registry, context.helperPath());
         if (lookup instanceof DockerConfigFile.Lookup.Missing missing) {
             return new Verdict.Failed("You are not logged in to " + registry + ": " + missing.why() + ".",
                     "Run `" + login + "` in the terminal where DOCKER_CONFIG=" + context.dockerConfig() + " is set.");
         }
         DockerConfigFile.Lookup.Found found = (DockerConfigFile.Lookup.Found) lookup;
         Optional<String> refused = context.docker().authenticate(registry, found.credentials());
+        if (refused.isPresent() && !looksRefused(refused.get())) {
+            return new Verdict.Unavailable("The registry " + registry + " could not be asked whether your login works: "
+                    + refused.get() + ".", "Make sure the registry is running (see /healthz), then check again.");
+        }
         if (refused.isPresent()) {
             return new Verdict.Failed("The login stored for " + registry + " (user " + found.credentials().username()
                     + ") is refused by the registry: " + refused.get() + ".",
                     "Log in again with `" + login + "`, checking the user name and password.");
         }
         return new Verdict.Passed("You are logged in to " + registry + " as " + found.credentials().username() + ".");
+    }
+
+    /** Daemons report a refusal and an unreachable registry alike; only the words differ. */
+    private static boolean looksRefused(String reason) {
+        String lower = reason.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("unauthorized") || lower.contains("401") || lower.contains("incorrect username")
+                || lower.contains("denied");
     }
 }

@@ -1,0 +1,113 @@
+package dev.dockstep.check;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A daemon that accepts connections and never answers: a real hung socket, the one fault a
+ * healthy dockerd cannot be made to show on demand.
+ */
+class HungDockerIT {
+    private static final Duration DEADLINE = Duration.ofMillis(500);
+    private Path dir;
+    private ServerSocketChannel server;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger mostOpen = new AtomicInteger();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void hang() throws Exception {
+        dir = Files.createTempDirectory(Path.of("/tmp"), "ds-hung-");
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(dir.resolve("docker.sock")));
+        threads.execute(() -> {
+            while (server.isOpen()) {
+                try {
+                    SocketChannel client = server.accept();
+                    mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                    threads.execute(() -> drainUntilClosed(client));
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        threads.shutdownNow();
+        Files.deleteIfExists(dir.resolve("docker.sock"));
+        Files.deleteIfExists(dir);
+    }
+
+    @Test
+    void a_hung_daemon_gives_a_timed_out_verdict_on_time() {
+        try (DockerFacts facts = new DockerFacts("unix://" + dir.resolve("docker.sock"), DEADLINE)) {
+            Verifier verifier = new Verifier(DEADLINE, 4);
+            Instant start = Instant.now();
+            Verdict verdict = verifier.verify(List.of(new Check("image", List.of("backend:0.1"), 1)),
+                    Function.identity(), context(facts)).results().get(0).verdict();
+            Duration took = Duration.between(start, Instant.now());
+            assertInstanceOf(Verdict.Unavailable.class, verdict);
+            assertTrue(verdict.reason().startsWith("The check timed out"), verdict.reason());
+            assertTrue(took.compareTo(DEADLINE.plusMillis(300)) < 0, "took " + took);
+        }
+    }
+
+    @Test
+    void concurrent_checks_against_one_daemon_are_bounded() throws Exception {
+        try (DockerFacts facts = new DockerFacts("unix://" + dir.resolve("docker.sock"), DEADLINE)) {
+            Verifier verifier = new Verifier(DEADLINE, 2);
+            List<Future<StepVerdict>> running = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                running.add(threads.submit(() -> verifier.verify(List.of(new Check("image", List.of("backend:0.1"), 1)),
+                        Function.identity(), context(facts))));
+            }
+            for (Future<StepVerdict> verdict : running) {
+                assertInstanceOf(Verdict.Unavailable.class, verdict.get().results().get(0).verdict());
+            }
+            assertTrue(mostOpen.get() <= 2, mostOpen.get() + " connections were open at once");
+            assertTrue(mostOpen.get() >= 1, "the daemon was asked at all");
+        }
+    }
+
+    private static CheckContext context(DockerFacts facts) {
+        return new CheckContext(facts, new RegistryClient(host -> Optional.empty(), DEADLINE), Path.of("/nonexistent"),
+                Instant.EPOCH);
+    }
+
+    private void drainUntilClosed(SocketChannel client) {
+        try (client) {
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            while (client.read(buffer) >= 0) {
+                buffer.clear();
+            }
+        } catch (Exception ignored) {
+            // the client went away
+        } finally {
+            open.decrementAndGet();
+        }
+    }
+}
