@@ -29,6 +29,29 @@ public final class PracticeRegistry implements AutoCloseable {
      */
     public static PracticeRegistry start(Path dir, String registryBinary, int port, Duration timeout) {
         Path home = dir.toAbsolutePath().normalize();
+        return start(home, registryBinary, port, timeout, """
+                  htpasswd:
+                    realm: dockstep
+                    path: %s
+                """.formatted(home.resolve("htpasswd")));
+    }
+
+    /**
+     * Starts the registry with token authentication (Docker Hub's scheme): it sends clients to
+     * {@code realm} for a token, and trusts tokens signed by a certificate in {@code rootCertBundle}.
+     */
+    public static PracticeRegistry startWithTokenAuth(Path dir, String registryBinary, int port, Duration timeout,
+                                                      String realm, String service, String issuer, Path rootCertBundle) {
+        return start(dir.toAbsolutePath().normalize(), registryBinary, port, timeout, """
+                  token:
+                    realm: %s
+                    service: %s
+                    issuer: %s
+                    rootcertbundle: %s
+                """.formatted(realm, service, issuer, rootCertBundle.toAbsolutePath()));
+    }
+
+    private static PracticeRegistry start(Path home, String registryBinary, int port, Duration timeout, String auth) {
         String binary = ManagedProcess.findBinary(registryBinary, "docker-registry");
         Path config = home.resolve("config.yml");
         Path pidFile = home.resolve("registry.pid");
@@ -43,7 +66,7 @@ public final class PracticeRegistry implements AutoCloseable {
             if (!Files.exists(accounts.file())) {
                 Files.createFile(accounts.file());
             }
-            Files.writeString(config, configYaml(home, port), StandardCharsets.UTF_8);
+            Files.writeString(config, configYaml(home, port, auth), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new SandboxException("cannot write the registry's files under " + home + ": " + e.getMessage(), e);
         }
@@ -59,7 +82,7 @@ public final class PracticeRegistry implements AutoCloseable {
         return new PracticeRegistry(port, accounts, process);
     }
 
-    private static String configYaml(Path home, int port) {
+    private static String configYaml(Path home, int port, String auth) {
         return """
                 version: 0.1
                 log:
@@ -74,10 +97,7 @@ public final class PracticeRegistry implements AutoCloseable {
                 http:
                   addr: 127.0.0.1:%d
                 auth:
-                  htpasswd:
-                    realm: dockstep
-                    path: %s
-                """.formatted(home.resolve("storage"), port, home.resolve("htpasswd"));
+                %s""".formatted(home.resolve("storage"), port, auth);
     }
 
     /** The address learners use in image names; Docker allows plain HTTP to localhost. */
