@@ -33,6 +33,8 @@ public final class DockerFacts implements AutoCloseable {
     private final String dockerHost;
     private final Duration deadline;
     private final DockerClient docker;
+    private static final Duration LOGIN_MEMORY = Duration.ofSeconds(30);
+    private final java.util.Map<String, Instant> acceptedLogins = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param dockerHost a {@code DOCKER_HOST} value such as {@code unix:///var/run/docker.sock};
@@ -88,16 +90,38 @@ public final class DockerFacts implements AutoCloseable {
      */
     public Optional<String> authenticate(String registry, Credentials credentials) throws DockerUnavailable {
         String address = registry.equals(ImageRef.DOCKER_HUB) ? DockerConfigFile.HUB_KEY : registry;
+        String key = acceptedKey(registry, credentials);
+        Instant accepted = acceptedLogins.get(key);
+        if (accepted != null && accepted.plus(LOGIN_MEMORY).isAfter(Instant.now())) {
+            return Optional.empty();
+        }
         return ask(() -> {
             try {
                 docker.authCmd().withAuthConfig(new AuthConfig().withRegistryAddress(address)
                         .withUsername(credentials.username()).withPassword(credentials.secret())).exec();
+                acceptedLogins.put(key, Instant.now());
                 return Optional.empty();
             } catch (UnauthorizedException | InternalServerErrorException e) {
                 // Daemons answer 401 or 500 when the registry refuses; both carry its reason.
                 return Optional.of(firstLine(e.getMessage()));
             }
         });
+    }
+
+    /**
+     * Logins the registry accepted lately are remembered for a short while: each validation costs
+     * the registry a bcrypt comparison, and live checks ask often. Only a hash of the credentials
+     * is kept, and a refusal is never remembered.
+     */
+    private static String acceptedKey(String registry, Credentials credentials) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    (registry + "\0" + credentials.username() + "\0" + credentials.secret())
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** The image pulls the daemon reported since {@code since}, as the references it names. */

@@ -200,7 +200,8 @@ public final class LessonProver {
                 String password = randomSecret();
                 registry.accounts().put(USER, password.toCharArray());
                 Credentials service = new Credentials("dockstep-checker", randomSecret());
-                registry.accounts().put(service.username(), service.secret().toCharArray());
+                registry.accounts().put(service.username(), service.secret().toCharArray(),
+                        dev.dockstep.sandbox.Htpasswd.RANDOM_SECRET_COST);
                 Files.createDirectories(dir.resolve("docker-config"));
                 return new Sandbox(dir, daemon, registry, password, service);
             } catch (IOException | RuntimeException e) {

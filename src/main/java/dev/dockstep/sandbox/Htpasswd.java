@@ -16,7 +16,13 @@ import java.util.regex.Pattern;
  */
 public final class Htpasswd {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final int COST = 10;
+    /** For passwords people choose: slow enough to resist guessing if the file leaks. */
+    public static final int PERSON_COST = 10;
+    /**
+     * For long random secrets (dockstep's own service account): guessing 144 random bits is
+     * hopeless at any cost, and the registry checks bcrypt on every request, so keep it cheap.
+     */
+    public static final int RANDOM_SECRET_COST = 4;
 
     private final Path file;
 
@@ -28,12 +34,17 @@ public final class Htpasswd {
         return file;
     }
 
-    /** Adds the account, or replaces its password when it exists. */
-    public synchronized void put(String user, char[] password) {
+    /** Adds the account, or replaces its password when it exists, hashed at {@link #PERSON_COST}. */
+    public void put(String user, char[] password) {
+        put(user, password, PERSON_COST);
+    }
+
+    /** Adds the account, or replaces its password, hashed with bcrypt at the given cost. */
+    public synchronized void put(String user, char[] password, int cost) {
         if (!NAME.matcher(user).matches()) {
             throw new IllegalArgumentException("not a valid registry user name: " + user);
         }
-        String hash = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(COST, password);
+        String hash = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(cost, password);
         try {
             List<String> lines = new ArrayList<>();
             if (Files.exists(file)) {

@@ -72,7 +72,7 @@ public final class LocalSandbox implements AutoCloseable {
             byte[] secret = new byte[24];
             new java.security.SecureRandom().nextBytes(secret);
             String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-            registry.accounts().put(ServiceAccount.USER, password.toCharArray());
+            registry.accounts().put(ServiceAccount.USER, password.toCharArray(), Htpasswd.RANDOM_SECRET_COST);
             service = new ServiceAccount(ServiceAccount.USER, password);
         } catch (java.io.IOException e) {
             close();

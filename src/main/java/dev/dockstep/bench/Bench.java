@@ -1,0 +1,57 @@
+package dev.dockstep.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code dockstep bench [NAME]}: measures dockstep beside its floor in the same run, prints a
+ * table and writes {@code target/bench/results.json}. Speed targets live here, not in tests.
+ */
+public final class Bench {
+    /** The parts that can be run by name. */
+    public static final List<String> PARTS = List.of("checks");
+
+    private final PrintStream out;
+
+    public Bench(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs one part, or all of them when {@code name} is null. */
+    public Map<String, Object> run(String name, Path resultsFile) throws Exception {
+        if (name != null && !PARTS.contains(name)) {
+            throw new IllegalArgumentException("no benchmark named '" + name + "'; choose one of " + PARTS);
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " "
+                        + System.getProperty("os.version")));
+        Path work = Files.createTempDirectory(Path.of("/tmp"), "ds-bench-");
+        try {
+            if (name == null || name.equals("checks")) {
+                results.put("checks", new ChecksBench(out).run(work.resolve("checks")));
+            }
+        } finally {
+            deleteTree(work);
+        }
+        Files.createDirectories(resultsFile.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(resultsFile.toFile(), results);
+        out.println("results written to " + resultsFile);
+        return results;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
