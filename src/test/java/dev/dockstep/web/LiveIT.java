@@ -67,6 +67,20 @@ class LiveIT {
             System.out.printf("step-passed arrived %d ms after docker tag exited (after a daemon restart)%n",
                     (passed.arrivedNanos() - exited) / 1_000_000);
             assertNotNull(otherLesson.next(Duration.ofSeconds(2)), "every page of the learner is told; each page filters");
+
+            // The next exercise is a login: the docker config folder, not the daemon, tells of it.
+            var http = java.net.http.HttpClient.newHttpClient();
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + app.port()
+                            + "/api/sandbox/password")).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"password\":\"live-password\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            var login = dev.dockstep.harness.Cli.run(java.util.List.of("docker", "login", app.sandbox().registry(),
+                    "-u", "learner", "--password-stdin"), Map.of("DOCKER_HOST", docker.dockerHost(),
+                    "DOCKER_CONFIG", docker.dockerConfig().toString()), "live-password");
+            assertEquals(0, login.exitCode(), login.output());
+            SseClient.Event loggedIn = page.next(Duration.ofSeconds(5));
+            assertNotNull(loggedIn, "no step-passed after docker login");
+            assertEquals("log-in", JSON.readTree(loggedIn.data()).get("step").asText());
         }
     }
 }

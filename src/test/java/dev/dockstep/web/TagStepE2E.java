@@ -25,7 +25,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** A learner in a real browser tags an image with the real docker CLI and sees the step pass. */
+/** A learner in a real browser runs the real docker CLI and sees steps pass. */
 class TagStepE2E {
     private static Path data;
     private static App app;
@@ -74,5 +74,29 @@ class TagStepE2E {
         assertFalse(step.getAttribute("class").contains("failed"));
         assertEquals("Step passed", step.findElement(By.cssSelector(".status")).getText());
         Browser.screenshot(browser, "lesson-step-passed");
+    }
+
+    @Test
+    void a_docker_push_turns_the_open_step_green_with_no_click() throws Exception {
+        String registry = app.sandbox().registry();
+        String ref = registry + "/learner/backend:0.1";
+        var env = Map.of("DOCKER_HOST", app.sandbox().dockerHost(), "DOCKER_CONFIG", app.sandbox().dockerConfig().toString());
+        browser.get("http://localhost:" + app.port() + "/courses/docker-hub/login");
+        browser.findElement(By.id("registry-password")).sendKeys("a-good-password");
+        browser.findElement(By.cssSelector("form.password button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("form.password .status"), "Password set for learner"));
+        assertEquals(0, Cli.run(java.util.List.of("docker", "login", registry, "-u", "learner", "--password-stdin"),
+                env, "a-good-password").exitCode());
+        Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "tag", "backend:0.1", ref).requireSuccess();
+
+        browser.get("http://localhost:" + app.port() + "/courses/docker-hub/push");
+        WebElement step = browser.findElement(By.cssSelector(".step[data-kind='exercise']"));
+        Thread.sleep(300); // the page's event stream connects
+        Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "push", ref).requireSuccess();
+
+        new WebDriverWait(browser, Duration.ofSeconds(3)).until(ExpectedConditions.attributeContains(step, "class", "passed"));
+        assertEquals("Step passed", step.findElement(By.cssSelector(".actions .status")).getText());
+        Browser.screenshot(browser, "lesson-step-passed-live");
     }
 }
