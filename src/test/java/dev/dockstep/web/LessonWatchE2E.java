@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -59,7 +60,8 @@ class LessonWatchE2E {
         Thread.sleep(300); // let the page's event stream connect
 
         Files.writeString(lesson, Files.readString(lesson).replace("Intro with", "Freshly edited intro with"));
-        new WebDriverWait(browser, Duration.ofSeconds(1)).until(
+        // The page reloads itself; an element read during the reload is stale, so look again.
+        new WebDriverWait(browser, Duration.ofSeconds(1)).ignoring(StaleElementReferenceException.class).until(
                 d -> d.findElement(By.cssSelector(".intro")).getText().startsWith("Freshly edited intro"));
 
         Files.writeString(lesson, Files.readString(lesson).replace("image {{repo}}", "imagee {{repo}}"));
