@@ -19,6 +19,22 @@ async function postJson(url, body) {
   return { ok: response.ok, data };
 }
 
+// A passed step opens the one after it, without a reload.
+function markPassed(step) {
+  step.classList.add("passed");
+  step.classList.remove("failed", "current", "locked");
+  step.removeAttribute("aria-current");
+  step.querySelector(".actions .status").textContent = "Step passed";
+  const next = step.nextElementSibling;
+  if (next && next.classList.contains("locked")) {
+    next.classList.remove("locked");
+    next.classList.add("current");
+    next.setAttribute("aria-current", "step");
+    next.querySelector(".locked-note")?.remove();
+    next.querySelector(".body").hidden = false;
+  }
+}
+
 function renderVerdict(step, verdict) {
   const list = step.querySelector(".results");
   if (list) {
@@ -35,9 +51,12 @@ function renderVerdict(step, verdict) {
       return item;
     }));
   }
-  step.classList.toggle("passed", verdict.passed);
-  step.classList.toggle("failed", !verdict.passed);
-  step.querySelector(".actions .status").textContent = verdict.passed ? "Step passed" : "Not yet";
+  if (verdict.passed) {
+    markPassed(step);
+  } else {
+    step.classList.add("failed");
+    step.querySelector(".actions .status").textContent = "Not yet";
+  }
   const solution = step.querySelector(".solution-button");
   if (solution && !verdict.passed) {
     solution.hidden = false;
@@ -131,10 +150,8 @@ function follow() {
     }
     const step = document.getElementById(`step-${data.step}`);
     if (step) {
-      step.classList.add("passed");
-      step.classList.remove("failed");
-      step.querySelector(".actions .status").textContent = "Step passed";
       step.querySelectorAll(".results li").forEach((item) => item.remove());
+      markPassed(step);
     }
   });
 }
@@ -154,5 +171,10 @@ if (lesson) {
   });
   addCopyButtons();
   setUpPasswordForm();
+  // Open at the learner's current step.
+  const current = lesson.dataset.current && document.getElementById(`step-${lesson.dataset.current}`);
+  if (current && current !== lesson.querySelector(".step")) {
+    current.scrollIntoView({ block: "start" });
+  }
 }
 follow();

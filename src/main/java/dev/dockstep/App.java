@@ -1,6 +1,7 @@
 package dev.dockstep;
 
-import dev.dockstep.account.Learner;
+import dev.dockstep.account.Accounts;
+import dev.dockstep.account.SignInThrottle;
 import dev.dockstep.check.Credentials;
 import dev.dockstep.check.DockerFacts;
 import dev.dockstep.check.LiveVerifier;
@@ -12,6 +13,7 @@ import dev.dockstep.lesson.LiveCatalog;
 import dev.dockstep.lesson.Problem;
 import dev.dockstep.lesson.Variables;
 import dev.dockstep.lesson.LessonRenderer;
+import dev.dockstep.progress.Database;
 import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.sandbox.LocalSandbox;
 import dev.dockstep.sandbox.SandboxException;
@@ -36,7 +38,7 @@ import java.util.Optional;
 public final class App {
     private final Config config;
     private final LiveCatalog catalog;
-    private final ProgressStore store;
+    private final Database store;
     private final LocalSandbox sandbox;
     private final DockerFacts docker;
     private final Javalin web;
@@ -45,7 +47,7 @@ public final class App {
     private final LiveVerifier live;
     private static final int MAX_CONCURRENT_CHECKS = 16;
 
-    private App(Config config, DataLock lock, LiveCatalog catalog, ProgressStore store, LocalSandbox sandbox,
+    private App(Config config, DataLock lock, LiveCatalog catalog, Database store, LocalSandbox sandbox,
                 DockerFacts docker, LiveVerifier live, Javalin web, PrintStream out) {
         this.live = live;
         this.config = config;
@@ -81,12 +83,13 @@ public final class App {
         LiveCatalog catalog = new LiveCatalog(config.lessonsDir());
         catalog.get().problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
                 .forEach(problem -> out.println("warning: " + problem + " (the lesson is not served)"));
-        ProgressStore store;
+        Database db;
         try {
-            store = ProgressStore.open("jdbc:sqlite:" + data.resolve("progress.db"));
-        } catch (ProgressStore.StoreException e) {
+            db = Database.open(config.databaseUrl());
+        } catch (Database.StoreException e) {
             throw new StartupException(e.getMessage(), e);
         }
+        ProgressStore store = new ProgressStore(db);
         LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, data,
                 config.dockerdBinary(), config.registryBinary(), config.registryPort(), env);
         DockerFacts docker = new DockerFacts(sandbox.info().dockerHost(), config.checkDeadline());
@@ -96,14 +99,17 @@ public final class App {
         StepChecker checker = new StepChecker(new Verifier(config.checkDeadline(), MAX_CONCURRENT_CHECKS), docker,
                 registry, sandbox.info().dockerConfig(), store, Clock.systemUTC(),
                 learner -> Variables.forRegistry(learner.name(), sandbox.info().registry()));
+        // A learner's practice-registry password starts as their dockstep password.
+        Accounts accounts = new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()),
+                sandbox::setPassword);
         WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
                 new Health(docker, sandbox.registryPort(), store),
-                sandbox.info(), new Learner(config.learner()), sandbox::setPassword);
+                sandbox.info(), accounts, store, sandbox::setPassword);
         catalog.onChange(server::lessonsChanged);
         // Following events needs a long-lived connection; it gets a facade of its own.
         LiveVerifier live = new LiveVerifier(new DockerFacts(sandbox.info().dockerHost(), Duration.ofDays(1)),
                 sandbox.info().dockerConfig(), catalog, checker, server::openLessons, server::stepPassed);
-        return new App(config, lock, catalog, store, sandbox, docker, live, server.create(), out);
+        return new App(config, lock, catalog, db, sandbox, docker, live, server.create(), out);
     }
 
     /**

@@ -15,12 +15,12 @@ import java.time.Duration;
  * @param dockerdBinary the dockerd to run in managed mode
  * @param registryBinary the docker-registry to run
  * @param checkDeadline how long one check may take
- * @param learner the learner's registry user name while dockstep has no accounts of its own
  * @param watch whether to load lesson files again when they change
+ * @param database a JDBC URL for progress, or null for the SQLite file {@code progress.db} in the data folder
  */
 public record Config(String host, int port, Path dataDir, Path lessonsDir, SandboxMode sandbox, int registryPort,
-                     String dockerdBinary, String registryBinary, Duration checkDeadline, String learner,
-                     boolean watch) {
+                     String dockerdBinary, String registryBinary, Duration checkDeadline, boolean watch,
+                     String database) {
 
     /** Where learners run docker. */
     public enum SandboxMode {
@@ -33,31 +33,41 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
     /** The defaults of {@code dockstep serve}. */
     public static Config defaults() {
         return new Config("127.0.0.1", 7070, Path.of("data"), Path.of("lessons"), SandboxMode.MANAGED, 5000,
-                "dockerd", "docker-registry", Duration.ofSeconds(5), "learner", false);
+                "dockerd", "docker-registry", Duration.ofSeconds(5), false, null);
     }
 
     public Config withPorts(int port, int registryPort) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, learner, watch);
+                checkDeadline, watch, database);
     }
 
     public Config withDirs(Path dataDir, Path lessonsDir) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, learner, watch);
+                checkDeadline, watch, database);
     }
 
     public Config withSandbox(SandboxMode sandbox) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, learner, watch);
+                checkDeadline, watch, database);
     }
 
     public Config withWatch(boolean watch) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, learner, watch);
+                checkDeadline, watch, database);
+    }
+
+    public Config withDatabase(String database) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, watch, database);
+    }
+
+    /** The JDBC URL progress is kept at. */
+    public String databaseUrl() {
+        return database != null ? database : "jdbc:sqlite:" + dataDir.toAbsolutePath().normalize().resolve("progress.db");
     }
 
     public Config withBinaries(String dockerdBinary, String registryBinary) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, learner, watch);
+                checkDeadline, watch, database);
     }
 }

@@ -159,17 +159,21 @@ final class ChecksBench {
         app.start();
         try {
             String base = "http://localhost:" + app.port();
-            HttpClient http = HttpClient.newHttpClient();
-            http.send(HttpRequest.newBuilder(URI.create(base + "/api/sandbox/password"))
+            java.net.CookieManager cookies = new java.net.CookieManager();
+            HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
+            http.send(HttpRequest.newBuilder(URI.create(base + "/api/signup"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + PASSWORD + "\"}")).build(),
-                    HttpResponse.BodyHandlers.discarding());
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + USER + "\",\"password\":\""
+                            + PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.discarding());
+            String session = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("dockstep_session"))
+                    .map(c -> c.getName() + "=" + c.getValue()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("sign-up gave no session"));
             Map<String, String> env = Map.of("DOCKER_HOST", app.sandbox().dockerHost(),
                     "DOCKER_CONFIG", app.sandbox().dockerConfig().toString());
             String repo = app.sandbox().registry() + "/" + USER;
             shell(env, PASSWORD, "docker", "login", app.sandbox().registry(), "-u", USER, "--password-stdin");
             BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
-            Thread reader = follow(base + "/events?course=bench&lesson=push", arrivals);
+            Thread reader = follow(base + "/events?course=bench&lesson=push", session, arrivals);
             Thread.sleep(300);
             // Step 0 warms the path; steps 1..PUSHES are measured.
             List<Long> latencies = new ArrayList<>();
@@ -197,11 +201,12 @@ final class ChecksBench {
     }
 
     /** An SSE client that notes when each step-passed arrives. */
-    private static Thread follow(String url, BlockingQueue<Long> arrivals) {
+    private static Thread follow(String url, String cookie, BlockingQueue<Long> arrivals) {
         Thread thread = new Thread(() -> {
             try {
                 HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(
-                        HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(),
+                        HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
+                                .header("Cookie", cookie).build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {

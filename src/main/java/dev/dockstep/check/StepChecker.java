@@ -64,21 +64,31 @@ public final class StepChecker {
             case READING -> new StepVerdict(true, List.of());
         };
         Map<String, Object> body = toJson(lesson, step, verdict);
-        store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), verdict.passed(),
-                write(body), clock.millis());
+        Map<String, Object> stored = new LinkedHashMap<>(body);
+        stored.put("learner", learner.name());
+        int attempt = store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), verdict.passed(),
+                write(stored), clock.millis());
+        body.put("attempt", attempt);
         return body;
     }
 
-    /**
-     * The step a learner is working on in a lesson: its first exercise not yet passed. Reading
-     * steps and quizzes are passed by the learner's own hand, so they are never "current" here.
-     */
-    public Optional<Step> currentExercise(Learner learner, Lesson lesson) {
-        Set<String> passed = store.progress(learner.name()).stream()
+    /** The steps of a lesson the learner has passed. */
+    public Set<String> passedSteps(Learner learner, Lesson lesson) {
+        return store.progress(learner.name()).stream()
                 .filter(p -> p.course().equals(lesson.courseId()) && p.lesson().equals(lesson.id())
                         && p.status() == StepStatus.PASSED)
                 .map(StepProgress::step).collect(Collectors.toSet());
-        return lesson.steps().stream().filter(s -> s.kind() == Step.Kind.EXERCISE && !passed.contains(s.id())).findFirst();
+    }
+
+    /** The step a learner is on: the first not yet passed. Later steps open once it passes. */
+    public Optional<Step> currentStep(Learner learner, Lesson lesson) {
+        Set<String> passed = passedSteps(learner, lesson);
+        return lesson.steps().stream().filter(s -> !passed.contains(s.id())).findFirst();
+    }
+
+    /** The current step when it is an exercise: the one live checks look at. */
+    public Optional<Step> currentExercise(Learner learner, Lesson lesson) {
+        return currentStep(learner, lesson).filter(s -> s.kind() == Step.Kind.EXERCISE);
     }
 
     /**
@@ -90,8 +100,11 @@ public final class StepChecker {
         StepVerdict verdict = verifier.verify(step.checks(), variables::apply,
                 new CheckContext(docker, registry, dockerConfig, stepStarted(learner, lesson, step)));
         if (verdict.passed()) {
-            store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), true,
-                    write(toJson(lesson, step, verdict)), clock.millis());
+            Map<String, Object> stored = toJson(lesson, step, verdict);
+            stored.put("learner", learner.name());
+            stored.put("live", true);
+            store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), true, write(stored),
+                    clock.millis());
         }
         return verdict.passed();
     }

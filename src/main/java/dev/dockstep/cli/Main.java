@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dockstep", mixinStandardHelpOptions = true, version = "dockstep 0.1.0",
         description = "Learn Docker registries by doing: markdown lessons, checked live against real Docker.",
         subcommands = {ServeCommand.class, LintCommand.class, TestLessonsCommand.class, BenchCommand.class,
+                InstructorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {

@@ -44,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "load lesson files again when they change, and refresh open pages")
     boolean watch;
 
+    @Option(names = "--db", paramLabel = "JDBC-URL",
+            description = "keep progress in PostgreSQL (jdbc:postgresql://HOST/DB?user=…) instead of data/progress.db")
+    String database;
+
     @Option(names = "--dockerd-binary", hidden = true, defaultValue = "dockerd")
     String dockerdBinary;
 
@@ -61,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("ports must be between 1 and 65535");
         }
         Config config = new Config(host, port, data, lessons, mode, registryPort, dockerdBinary, registryBinary,
-                Duration.ofMillis(checkTimeoutMs), "learner", watch);
+                Duration.ofMillis(checkTimeoutMs), watch, database);
         PrintStream out = System.out;
         App app = App.create(config, System.getenv(), out);
         app.start();

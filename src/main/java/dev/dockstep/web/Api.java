@@ -1,18 +1,20 @@
 package dev.dockstep.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockstep.account.Learner;
 import dev.dockstep.check.StepChecker;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Lesson;
 import dev.dockstep.lesson.Step;
-import dev.dockstep.lesson.Variables;
+import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.sandbox.SandboxInfo;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** The JSON endpoints for scripts, tests and the pages' own JavaScript. */
@@ -23,19 +25,17 @@ final class Api {
     private final StepChecker checker;
     private final Health health;
     private final SandboxInfo sandbox;
-    private final Learner learner;
-    private final Variables variables;
     private final WebServer.RegistryAccounts accounts;
+    private final ProgressStore store;
 
-    Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxInfo sandbox, Learner learner,
-        Variables variables, WebServer.RegistryAccounts accounts) {
-        this.accounts = accounts;
+    Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxInfo sandbox,
+        WebServer.RegistryAccounts accounts, ProgressStore store) {
         this.catalog = catalog;
         this.checker = checker;
         this.health = health;
         this.sandbox = sandbox;
-        this.learner = learner;
-        this.variables = variables;
+        this.accounts = accounts;
+        this.store = store;
     }
 
     void health(Context ctx) {
@@ -51,12 +51,33 @@ final class Api {
                         "id", lesson.id(),
                         "title", lesson.title(),
                         "steps", lesson.steps().stream().map(step -> Map.<String, Object>of(
-                                "id", step.id(), "title", step.title(), "checks", step.checks().size())).toList()))
+                                "id", step.id(), "title", step.title(), "kind", step.kind().name().toLowerCase(),
+                                "checks", step.checks().size())).toList()))
                         .toList())).toList();
         ctx.json(Map.of("courses", courses));
     }
 
+    /** The signed-in learner's own progress; there is no way to ask for anyone else's. */
+    void progress(Context ctx) {
+        Learner learner = Auth.require(ctx);
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (var p : store.progress(learner.name())) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("course", p.course());
+            row.put("lesson", p.lesson());
+            row.put("step", p.step());
+            row.put("status", p.status().name().toLowerCase());
+            row.put("attempts", p.attempts());
+            row.put("firstAttemptAt", p.firstAttemptAt());
+            row.put("passedAt", p.passedAt());
+            row.put("lastVerdict", parse(p.lastVerdict()));
+            steps.add(row);
+        }
+        ctx.json(Map.of("user", learner.name(), "steps", steps));
+    }
+
     void sandbox(Context ctx) {
+        Learner learner = Auth.require(ctx);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("dockerHost", sandbox.dockerHost());
         body.put("dockerConfig", sandbox.dockerConfig().toString());
@@ -67,12 +88,8 @@ final class Api {
 
     /** {@code {"password":"…"}}: sets the learner's password on the practice registry. */
     void registryPassword(Context ctx) {
-        String password;
-        try {
-            password = JSON.readTree(ctx.body()).path("password").asText("");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new WebServer.BadRequest("the request body is not JSON: " + e.getOriginalMessage());
-        }
+        Learner learner = Auth.require(ctx);
+        String password = json(ctx).path("password").asText("");
         if (password.length() < 8 || password.length() > 128) {
             throw new WebServer.BadRequest("The password must be 8 to 128 characters long.");
         }
@@ -84,29 +101,49 @@ final class Api {
     }
 
     void check(Context ctx) {
+        Learner learner = Auth.require(ctx);
         Lesson lesson = Lookup.lesson(catalog.get(), ctx.pathParam("course"), ctx.pathParam("lesson"));
         Step step = Lookup.step(lesson, ctx.pathParam("step"));
+        int index = lesson.steps().indexOf(step);
+        Set<String> passed = checker.passedSteps(learner, lesson);
+        if (index > 0 && !passed.contains(lesson.steps().get(index - 1).id())) {
+            throw new WebServer.Conflict("This step opens once '" + lesson.steps().get(index - 1).title()
+                    + "' has passed.");
+        }
         ctx.json(checker.check(learner, lesson, step, answers(ctx)));
     }
 
     /** A quiz's chosen options, {@code {"answers":[0,2]}}; an empty or absent body chooses none. */
     private static List<Integer> answers(Context ctx) {
+        JsonNode answers = json(ctx).path("answers");
+        List<Integer> chosen = new ArrayList<>();
+        for (JsonNode answer : answers) {
+            if (!answer.canConvertToInt()) {
+                throw new WebServer.BadRequest("'answers' must be a list of option numbers, such as [0, 2]");
+            }
+            chosen.add(answer.asInt());
+        }
+        return chosen;
+    }
+
+    /** The request's JSON body; an empty body is an empty object. */
+    static JsonNode json(Context ctx) {
         String body = ctx.body();
         if (body.isBlank()) {
-            return List.of();
+            return JSON.createObjectNode();
         }
         try {
-            JsonNode answers = JSON.readTree(body).path("answers");
-            List<Integer> chosen = new java.util.ArrayList<>();
-            for (JsonNode answer : answers) {
-                if (!answer.canConvertToInt()) {
-                    throw new WebServer.BadRequest("'answers' must be a list of option numbers, such as [0, 2]");
-                }
-                chosen.add(answer.asInt());
-            }
-            return chosen;
+            return JSON.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new WebServer.BadRequest("the request body is not JSON: " + e.getOriginalMessage());
+            throw new WebServer.BadRequest("The request body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return json == null ? null : JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
         }
     }
 }

@@ -7,24 +7,27 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
  * The open {@code GET /events} streams, each with its learner and, for a lesson page, the
- * lesson it shows. Pages learn here that a step passed or that lessons changed.
+ * lesson it shows. Pages learn here that a step passed, that lessons changed, or (instructors)
+ * that the class moved on.
  */
 final class Events {
     private final Map<SseClient, Client> clients = new ConcurrentHashMap<>();
 
-    private record Client(Learner learner, Optional<OpenLesson> lesson) {
+    private record Client(Optional<Learner> learner, Optional<OpenLesson> lesson) {
     }
 
+    /** @param learner null for a visitor who is not signed in */
     void join(SseClient client, Learner learner, String course, String lesson) {
         client.keepAlive();
         client.onClose(() -> clients.remove(client));
-        Optional<OpenLesson> open = course == null || lesson == null ? Optional.empty()
+        Optional<OpenLesson> open = learner == null || course == null || lesson == null ? Optional.empty()
                 : Optional.of(new OpenLesson(learner, course, lesson));
-        clients.put(client, new Client(learner, open));
+        clients.put(client, new Client(Optional.ofNullable(learner), open));
         client.sendComment("connected");
     }
 
@@ -34,22 +37,27 @@ final class Events {
     }
 
     void broadcast(String event, Map<String, ?> data) {
-        clients.keySet().forEach(client -> send(client, event, data));
+        send(who -> true, event, data);
     }
 
+    /** Only that learner's pages: no one learns of another's progress. */
     void toLearner(Learner learner, String event, Map<String, ?> data) {
+        send(who -> who.learner().map(l -> l.name().equals(learner.name())).orElse(false), event, data);
+    }
+
+    void toInstructors(String event, Map<String, ?> data) {
+        send(who -> who.learner().map(Learner::isInstructor).orElse(false), event, data);
+    }
+
+    private void send(Predicate<Client> to, String event, Map<String, ?> data) {
         clients.forEach((client, who) -> {
-            if (who.learner().equals(learner)) {
-                send(client, event, data);
+            if (to.test(who)) {
+                try {
+                    client.sendEvent(event, data);
+                } catch (RuntimeException e) {
+                    clients.remove(client);
+                }
             }
         });
-    }
-
-    private void send(SseClient client, String event, Map<String, ?> data) {
-        try {
-            client.sendEvent(event, data);
-        } catch (RuntimeException e) {
-            clients.remove(client);
-        }
     }
 }

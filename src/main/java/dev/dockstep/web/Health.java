@@ -2,6 +2,7 @@ package dev.dockstep.web;
 
 import dev.dockstep.check.DockerFacts;
 import dev.dockstep.check.DockerUnavailable;
+import dev.dockstep.progress.Database;
 import dev.dockstep.progress.ProgressStore;
 import java.io.IOException;
 import java.net.URI;
@@ -72,7 +73,7 @@ public final class Health {
         try {
             store.ping();
             return ok();
-        } catch (ProgressStore.StoreException e) {
+        } catch (Database.StoreException e) {
             return down(e.getMessage());
         }
     }

@@ -1,15 +1,23 @@
 package dev.dockstep.web;
 
+import dev.dockstep.account.Learner;
+import dev.dockstep.check.StepChecker;
 import dev.dockstep.lesson.Catalog;
+import dev.dockstep.lesson.Course;
 import dev.dockstep.lesson.Lesson;
 import dev.dockstep.lesson.LessonRenderer;
 import dev.dockstep.lesson.Problem;
 import dev.dockstep.lesson.Step;
 import dev.dockstep.lesson.Variables;
+import dev.dockstep.progress.ProgressStore;
+import dev.dockstep.progress.StepStatus;
 import dev.dockstep.sandbox.SandboxInfo;
 import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -19,62 +27,115 @@ final class Pages {
     private final Supplier<Catalog> catalog;
     private final LessonRenderer renderer;
     private final SandboxInfo sandbox;
-    private final Variables variables;
+    private final StepChecker checker;
+    private final ProgressStore store;
 
-    Pages(Supplier<Catalog> catalog, LessonRenderer renderer, SandboxInfo sandbox, Variables variables) {
+    Pages(Supplier<Catalog> catalog, LessonRenderer renderer, SandboxInfo sandbox, StepChecker checker,
+          ProgressStore store) {
         this.catalog = catalog;
         this.renderer = renderer;
         this.sandbox = sandbox;
-        this.variables = variables;
+        this.checker = checker;
+        this.store = store;
+    }
+
+    /** What every page's layout needs: who is signed in, and the token for its forms. */
+    static Map<String, Object> model(Context ctx, Map<String, ?> page) {
+        Map<String, Object> model = new HashMap<>(page);
+        model.put("me", Auth.learner(ctx).orElse(null));
+        model.put("csrf", Auth.csrfToken(ctx));
+        return model;
     }
 
     void catalog(Context ctx) {
         Catalog now = catalog.get();
-        // Lessons whose errors keep them from being served, with those errors, for the instructor.
-        Map<String, List<String>> unavailable = now.problems().stream()
-                .filter(p -> p.severity() == Problem.Severity.ERROR)
-                .collect(Collectors.groupingBy(p -> p.file().toString(), TreeMap::new,
-                        Collectors.mapping(p -> "line " + p.line() + ": " + p.message(), Collectors.toList())));
-        ctx.render("catalog", Map.of("courses", now.courses(), "unavailable", unavailable));
+        Map<String, List<String>> unavailable = new TreeMap<>();
+        var me = Auth.learner(ctx);
+        if (me.map(Learner::isInstructor).orElse(false)) {
+            // Lessons whose errors keep them from being served, with those errors: for instructors.
+            unavailable = now.problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
+                    .collect(Collectors.groupingBy(p -> p.file().toString(), TreeMap::new,
+                            Collectors.mapping(p -> "line " + p.line() + ": " + p.message(), Collectors.toList())));
+        }
+        Set<String> passed = me.map(l -> store.progress(l.name()).stream()
+                .filter(p -> p.status() == StepStatus.PASSED)
+                .map(p -> p.course() + "/" + p.lesson() + "/" + p.step()).collect(Collectors.toSet())).orElse(Set.of());
+        List<CourseView> courses = new ArrayList<>();
+        for (Course course : now.courses()) {
+            int steps = 0;
+            int done = 0;
+            List<LessonView> lessons = new ArrayList<>();
+            for (Lesson lesson : course.lessons()) {
+                int lessonDone = (int) lesson.steps().stream()
+                        .filter(s -> passed.contains(course.id() + "/" + lesson.id() + "/" + s.id())).count();
+                lessons.add(new LessonView(lesson.id(), lesson.title(), lesson.summary(), lesson.minutes(),
+                        lesson.steps().size(), lessonDone));
+                steps += lesson.steps().size();
+                done += lessonDone;
+            }
+            courses.add(new CourseView(course.id(), course.title(), course.summary(), lessons, steps, done,
+                    steps == 0 ? 0 : done * 100 / steps));
+        }
+        ctx.render("catalog", model(ctx, Map.of("courses", courses, "unavailable", unavailable)));
     }
 
     void lesson(Context ctx) {
+        Learner learner = Auth.require(ctx);
         Catalog now = catalog.get();
         Lesson lesson = Lookup.lesson(now, ctx.pathParam("course"), ctx.pathParam("lesson"));
-        List<StepView> steps = lesson.steps().stream().map(this::view).toList();
-        ctx.render("lesson", Map.of(
+        Variables variables = Variables.forRegistry(learner.name(), sandbox.registry());
+        Set<String> passed = checker.passedSteps(learner, lesson);
+        String current = checker.currentStep(learner, lesson).map(Step::id).orElse(null);
+        List<StepView> steps = new ArrayList<>();
+        boolean open = true;
+        for (Step step : lesson.steps()) {
+            String status = passed.contains(step.id()) ? "passed" : open ? "current" : "locked";
+            steps.add(view(step, status, variables));
+            open = passed.contains(step.id());
+        }
+        ctx.render("lesson", model(ctx, Map.of(
                 "course", now.course(lesson.courseId()).orElseThrow(),
                 "lesson", lesson,
-                "intro", html(lesson.intro()),
+                "intro", html(lesson.intro(), variables),
                 "steps", steps,
+                "current", current == null ? "" : current,
                 "sandbox", sandbox,
-                "user", variables.user(),
-                "exports", sandbox.exportLines()));
+                "exports", sandbox.exportLines())));
     }
 
-    private StepView view(Step step) {
-        List<String> options = step.quiz().map(q -> q.options().stream().map(o -> inline(o.text())).toList())
+    private StepView view(Step step, String status, Variables variables) {
+        List<String> options = step.quiz().map(q -> q.options().stream().map(o -> inline(o.text(), variables)).toList())
                 .orElse(List.of());
-        return new StepView(step.id(), step.title(), step.kind().name().toLowerCase(), html(step.markdown()),
-                step.quiz().map(q -> html(q.question())).orElse(""), options,
+        return new StepView(step.id(), step.title(), step.kind().name().toLowerCase(), status,
+                html(step.markdown(), variables), step.quiz().map(q -> html(q.question(), variables)).orElse(""), options,
                 step.quiz().map(q -> q.rightAnswers().size() > 1).orElse(false),
-                step.hints().stream().map(this::html).toList(), variables.apply(step.solution()));
+                step.hints().stream().map(h -> html(h, variables)).toList(), variables.apply(step.solution()));
     }
 
-    private String html(String markdown) {
+    private String html(String markdown, Variables variables) {
         return variables.applyToHtml(renderer.render(markdown));
     }
 
     /** An option's markdown without the paragraph around it. */
-    private String inline(String markdown) {
-        return html(markdown).strip().replaceFirst("^<p>", "").replaceFirst("</p>$", "");
+    private String inline(String markdown, Variables variables) {
+        return html(markdown, variables).strip().replaceFirst("^<p>", "").replaceFirst("</p>$", "");
+    }
+
+    /** A course on the catalog, with the learner's share of its steps passed. */
+    record CourseView(String id, String title, String summary, List<LessonView> lessons, int steps, int done,
+                      int percent) {
+    }
+
+    record LessonView(String id, String title, String summary, Integer minutes, int steps, int done) {
     }
 
     /**
      * What a template needs of a step. {@code html}, {@code question}, {@code options} and
      * {@code hints} are rendered and safe; {@code solution} is plain text for the template to escape.
+     *
+     * @param status {@code passed}, {@code current} or {@code locked}
      */
-    record StepView(String id, String title, String kind, String html, String question, List<String> options,
-                    boolean multiple, List<String> hints, String solution) {
+    record StepView(String id, String title, String kind, String status, String html, String question,
+                    List<String> options, boolean multiple, List<String> hints, String solution) {
     }
 }

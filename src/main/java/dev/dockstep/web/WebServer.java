@@ -1,16 +1,23 @@
 package dev.dockstep.web;
 
+import dev.dockstep.account.Accounts;
 import dev.dockstep.account.Learner;
+import dev.dockstep.check.LiveVerifier;
 import dev.dockstep.check.StepChecker;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.LessonRenderer;
-import dev.dockstep.lesson.Variables;
+import dev.dockstep.progress.ClassReport;
+import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.sandbox.SandboxInfo;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,23 +25,14 @@ import org.slf4j.LoggerFactory;
 /** The HTTP side: builds an unstarted Javalin with every route in one table. */
 public final class WebServer {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
-    private static final long MAX_BODY = 64 * 1024;
+    static final long MAX_BODY = 64 * 1024;
 
+    private final Auth auth;
     private final Pages pages;
     private final Api api;
+    private final AccountPages accountPages;
+    private final InstructorPages instructor;
     private final Events events = new Events();
-    private final Learner learner;
-
-    /**
-     * @param registryAccounts sets a learner's password on the practice registry
-     */
-    public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
-                     SandboxInfo sandbox, Learner learner, RegistryAccounts registryAccounts) {
-        Variables variables = Variables.forRegistry(learner.name(), sandbox.registry());
-        this.learner = learner;
-        this.pages = new Pages(catalog, renderer, sandbox, variables);
-        this.api = new Api(catalog, checker, health, sandbox, learner, variables, registryAccounts);
-    }
 
     /** Sets a practice-registry password; the web layer's view of the registry's accounts. */
     @FunctionalInterface
@@ -42,19 +40,14 @@ public final class WebServer {
         void setPassword(String user, char[] password);
     }
 
-    /** The lessons learners have open, for live verification. */
-    public java.util.Set<dev.dockstep.check.LiveVerifier.OpenLesson> openLessons() {
-        return events.openLessons();
-    }
-
-    /** Tells a learner's open pages that a step passed without a click. */
-    public void stepPassed(Learner learner, String course, String lesson, String step) {
-        events.toLearner(learner, "step-passed", Map.of("course", course, "lesson", lesson, "step", step));
-    }
-
-    /** Tells open pages that the lessons changed, so they show the new text at once. */
-    public void lessonsChanged() {
-        events.broadcast("lessons-changed", Map.of());
+    public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
+                     SandboxInfo sandbox, Accounts accounts, ProgressStore store, RegistryAccounts registryAccounts) {
+        this.auth = new Auth(accounts);
+        this.pages = new Pages(catalog, renderer, sandbox, checker, store);
+        this.api = new Api(catalog, checker, health, sandbox, registryAccounts, store);
+        this.accountPages = new AccountPages(accounts, auth);
+        this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store));
+        store.onChange(() -> events.toInstructors("progress-changed", Map.of()));
     }
 
     /** Builds the server; {@code start(host, port)} is the caller's. */
@@ -69,28 +62,53 @@ public final class WebServer {
                 files.directory = "/static";
                 files.location = Location.CLASSPATH;
             });
+            config.staticFiles.enableWebjars();
             routes(config.routes);
         });
     }
 
     /** Every route dockstep serves. */
     private void routes(RoutesConfig r) {
+        r.before(auth::identify);
         r.before("/api/*", WebServer::refuseCrossSite);
 
         r.get("/", pages::catalog);
         r.get("/courses/{course}/{lesson}", pages::lesson);
+        r.get("/signup", accountPages::signUpForm);
+        r.post("/signup", accountPages::signUp);
+        r.get("/login", accountPages::signInForm);
+        r.post("/login", accountPages::signIn);
+        r.post("/logout", accountPages::signOut);
+        r.get("/instructor", instructor::dashboard);
+        r.get("/instructor/progress.csv", instructor::csv);
+        r.get("/instructor/report", instructor::report);
 
         r.get("/healthz", api::health);
+        r.post("/api/signup", accountPages::apiSignUp);
+        r.post("/api/login", accountPages::apiSignIn);
+        r.post("/api/logout", accountPages::apiSignOut);
+        r.get("/api/me", accountPages::me);
         r.get("/api/courses", api::courses);
+        r.get("/api/progress", api::progress);
         r.get("/api/sandbox", api::sandbox);
         r.post("/api/sandbox/password", api::registryPassword);
         r.post("/api/check/{course}/{lesson}/{step}", api::check);
-        r.sse("/events", client -> events.join(client, learner,
+        r.sse("/events", client -> events.join(client, Auth.learner(client.ctx()).orElse(null),
                 client.ctx().queryParam("course"), client.ctx().queryParam("lesson")));
 
         r.exception(NotFound.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
         r.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
         r.exception(Forbidden.class, (e, ctx) -> problem(ctx, 403, e.getMessage()));
+        r.exception(Conflict.class, (e, ctx) -> problem(ctx, 409, e.getMessage()));
+        r.exception(Auth.SignInFirst.class, (e, ctx) -> {
+            if (isApi(ctx)) {
+                problem(ctx, 401, "Sign in first.");
+            } else {
+                ctx.redirect("/login?next=" + URLEncoder.encode(e.path, StandardCharsets.UTF_8));
+            }
+        });
+        r.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(),
+                e.getStatus() == 413 ? "The request is larger than " + MAX_BODY / 1024 + " KB." : e.getMessage()));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             problem(ctx, 500, "Something went wrong on our side; the details are in the server's log.");
@@ -100,6 +118,21 @@ public final class WebServer {
                 problem(ctx, 404, "There is no page at " + ctx.path() + ".");
             }
         });
+    }
+
+    /** The lessons learners have open, for live verification. */
+    public Set<LiveVerifier.OpenLesson> openLessons() {
+        return events.openLessons();
+    }
+
+    /** Tells a learner's open pages that a step passed without a click. */
+    public void stepPassed(Learner learner, String course, String lesson, String step) {
+        events.toLearner(learner, "step-passed", Map.of("course", course, "lesson", lesson, "step", step));
+    }
+
+    /** Tells open pages that the lessons changed, so they show the new text at once. */
+    public void lessonsChanged() {
+        events.broadcast("lessons-changed", Map.of());
     }
 
     /**
@@ -116,23 +149,35 @@ public final class WebServer {
             throw new Forbidden("Requests from other sites are refused.");
         }
         String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new BadRequest("Send the request as JSON, with Content-Type: application/json.");
         }
     }
 
+    private static boolean isApi(Context ctx) {
+        return ctx.path().startsWith("/api/") || ctx.path().equals("/healthz") || ctx.path().equals("/events")
+                || ctx.path().startsWith("/instructor/report");
+    }
+
     static void problem(Context ctx, int status, String message) {
         ctx.status(status);
-        if (ctx.path().startsWith("/api/") || ctx.path().equals("/healthz")) {
+        if (isApi(ctx)) {
             ctx.json(Map.of("error", message));
         } else {
-            ctx.render("error", Map.of("status", status, "message", message));
+            ctx.render("error", Pages.model(ctx, Map.of("status", status, "message", message)));
         }
     }
 
     /** A request that is not allowed; its message says why. */
     static final class Forbidden extends RuntimeException {
         Forbidden(String message) {
+            super(message);
+        }
+    }
+
+    /** A request that does not fit the learner's progress, such as a step not yet open. */
+    static final class Conflict extends RuntimeException {
+        Conflict(String message) {
             super(message);
         }
     }

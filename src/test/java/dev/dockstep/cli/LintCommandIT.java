@@ -16,7 +16,7 @@ class LintCommandIT {
         assertEquals(1, result.exitCode(), result.output());
         assertTrue(result.output().contains("src/test/resources/fixtures/lessons/hub/02-broken.md:7: unknown check kind"
                 + " 'imagee'"), result.output());
-        assertTrue(result.output().strip().endsWith("1 error(s), 1 warning(s); 1 lesson(s) in 1 course(s) are fine to"
+        assertTrue(result.output().strip().endsWith("1 error(s), 1 warning(s); 2 lesson(s) in 1 course(s) are fine to"
                 + " serve"), result.output());
     }
 

@@ -81,10 +81,8 @@ class ServeCommandIT {
             assertEquals("down", docker.get("status").asText());
             assertTrue(docker.get("reason").asText().startsWith("Docker is not reachable at " + nowhere), health.body());
 
-            HttpResponse<String> check = http.send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + port + "/api/check/hub/tag/tag-the-image"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            var web = new dev.dockstep.harness.WebClient("http://localhost:" + port).signUp("hostlearner", "host-password");
+            HttpResponse<String> check = web.postJson("/api/check/hub/tag/tag-the-image", "{}");
             assertEquals(200, check.statusCode());
             assertEquals("unavailable", JSON.readTree(check.body()).at("/checks/0/status").asText());
             assertNoStackTrace(serve.output());

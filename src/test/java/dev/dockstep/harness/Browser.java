@@ -30,6 +30,16 @@ public final class Browser {
         return driver;
     }
 
+    /** Signs up through the real form, as a person would. */
+    public static void signUp(WebDriver driver, String base, String name, String password) {
+        driver.get(base + "/signup");
+        driver.findElement(org.openqa.selenium.By.id("username")).sendKeys(name);
+        driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
+        driver.findElement(org.openqa.selenium.By.cssSelector("main form button[type=submit]")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(5))
+                .until(d -> d.getPageSource().contains("Signed in as"));
+    }
+
     /** Saves a screenshot under {@code target/screenshots/}. */
     public static Path screenshot(WebDriver driver, String name) throws IOException {
         Path dir = Files.createDirectories(Path.of("target/screenshots"));

@@ -23,7 +23,12 @@ public final class SseClient implements AutoCloseable {
     private volatile boolean connected;
 
     public SseClient(String url) {
-        reader = new Thread(() -> read(url), "sse-client");
+        this(url, "");
+    }
+
+    /** @param cookie a {@code Cookie} header value, to follow the stream as a signed-in person */
+    public SseClient(String url, String cookie) {
+        reader = new Thread(() -> read(url, cookie), "sse-client");
         reader.setDaemon(true);
         reader.start();
     }
@@ -45,10 +50,13 @@ public final class SseClient implements AutoCloseable {
         return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void read(String url) {
+    private void read(String url, String cookie) {
         try {
-            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(),
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+            if (!cookie.isEmpty()) {
+                request.header("Cookie", cookie);
+            }
+            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request.build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String name = "message";

@@ -44,9 +44,9 @@ class ProgressStoreIT {
     @Test
     void a_database_that_cannot_be_created_is_one_line_naming_it() throws Exception {
         Path notAFolder = Files.writeString(dir.resolve("file"), "a file where a folder should be");
-        ProgressStore.StoreException e = assertThrows(ProgressStore.StoreException.class,
+        Database.StoreException e = assertThrows(Database.StoreException.class,
                 () -> ProgressStore.open("jdbc:sqlite:" + notAFolder.resolve("progress.db")));
-        assertTrue(e.getMessage().startsWith("cannot prepare the progress database jdbc:sqlite:" + notAFolder),
+        assertTrue(e.getMessage().startsWith("cannot prepare the database jdbc:sqlite:" + notAFolder),
                 e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }

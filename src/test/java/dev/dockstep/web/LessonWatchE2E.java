@@ -1,5 +1,6 @@
 package dev.dockstep.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.App;
@@ -39,6 +40,7 @@ class LessonWatchE2E {
         app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
         app.start();
         browser = Browser.start();
+        Browser.signUp(browser, "http://localhost:" + app.port(), "author", "author-password");
     }
 
     @AfterAll
@@ -69,6 +71,9 @@ class LessonWatchE2E {
         browser.navigate().refresh();
         assertTrue(browser.findElement(By.cssSelector(".intro")).getText().startsWith("Freshly edited intro"),
                 "the last good version keeps serving");
+        // The broken edit's error is for instructors to see.
+        assertEquals(0, dev.dockstep.harness.DockstepProcess.run(Map.of(), "instructor", "add", "author", "--data",
+                dir.resolve("data").toString()).exitCode());
         browser.get("http://localhost:" + app.port() + "/");
         assertTrue(browser.findElement(By.cssSelector(".unavailable")).getText().contains("unknown check kind 'imagee'"),
                 browser.getPageSource());

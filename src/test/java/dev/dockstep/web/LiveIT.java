@@ -26,6 +26,7 @@ class LiveIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static App app;
     private static String events;
+    private static dev.dockstep.harness.WebClient web;
 
     @BeforeAll
     static void start() throws Exception {
@@ -37,6 +38,7 @@ class LiveIT {
                 "DOCKER_CONFIG", docker.dockerConfig().toString()), new PrintStream(OutputStream.nullOutputStream()));
         app.start();
         events = "http://localhost:" + app.port() + "/events?course=hub&lesson=tag";
+        web = new dev.dockstep.harness.WebClient("http://localhost:" + app.port()).signUp("learner", "live-password");
     }
 
     @AfterAll
@@ -49,8 +51,10 @@ class LiveIT {
     @Test
     void docker_tag_alone_sends_step_passed_to_the_learners_pages_and_survives_a_daemon_restart() throws Exception {
         String ref = app.sandbox().registry() + "/learner/backend:0.1";
-        try (SseClient page = new SseClient(events).awaitConnected();
-             SseClient otherLesson = new SseClient(events.replace("lesson=tag", "lesson=nope")).awaitConnected()) {
+        try (SseClient page = new SseClient(events, web.cookieHeader()).awaitConnected();
+             SseClient otherLesson = new SseClient(events.replace("lesson=tag", "lesson=nope"), web.cookieHeader())
+                     .awaitConnected();
+             SseClient stranger = new SseClient(events).awaitConnected()) {
             docker.docker("tag", "backend:0.1", "unrelated:1").requireSuccess();
             assertNull(page.next(Duration.ofMillis(500)), "an event that does not pass the step sends nothing");
 
@@ -67,13 +71,9 @@ class LiveIT {
             System.out.printf("step-passed arrived %d ms after docker tag exited (after a daemon restart)%n",
                     (passed.arrivedNanos() - exited) / 1_000_000);
             assertNotNull(otherLesson.next(Duration.ofSeconds(2)), "every page of the learner is told; each page filters");
+            assertNull(stranger.next(Duration.ofMillis(200)), "a visitor who is not that learner is not told");
 
             // The next exercise is a login: the docker config folder, not the daemon, tells of it.
-            var http = java.net.http.HttpClient.newHttpClient();
-            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + app.port()
-                            + "/api/sandbox/password")).header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"password\":\"live-password\"}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding());
             var login = dev.dockstep.harness.Cli.run(java.util.List.of("docker", "login", app.sandbox().registry(),
                     "-u", "learner", "--password-stdin"), Map.of("DOCKER_HOST", docker.dockerHost(),
                     "DOCKER_CONFIG", docker.dockerConfig().toString()), "live-password");

@@ -11,27 +11,27 @@ import dev.dockstep.Config;
 import dev.dockstep.harness.Cli;
 import dev.dockstep.harness.Ports;
 import dev.dockstep.harness.RealDocker;
+import dev.dockstep.harness.WebClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The whole app over HTTP, with its own managed dockerd and registry. */
+/** The whole app over HTTP, with its own managed dockerd and registry. Each test is its own learner. */
 class ServerIT {
     static final Path LESSONS = Path.of("src/test/resources/fixtures/lessons");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final AtomicInteger LEARNERS = new AtomicInteger();
     private static Path data;
     private static App app;
     private static String base;
@@ -54,9 +54,15 @@ class ServerIT {
         RealDocker.deleteTree(data);
     }
 
+    /** A freshly signed-up learner; the name is also their registry user. */
+    private static WebClient learner(String[] name) {
+        name[0] = "learner" + LEARNERS.incrementAndGet();
+        return new WebClient(base).signUp(name[0], "password-" + name[0]);
+    }
+
     @Test
     void healthz_reports_every_part_ok() throws Exception {
-        HttpResponse<String> response = get("/healthz");
+        HttpResponse<String> response = new WebClient(base).get("/healthz");
         assertEquals(200, response.statusCode());
         assertEquals(JSON.readTree("{\"docker\":{\"status\":\"ok\"},\"registry\":{\"status\":\"ok\"},"
                 + "\"database\":{\"status\":\"ok\"}}"), JSON.readTree(response.body()));
@@ -64,157 +70,175 @@ class ServerIT {
 
     @Test
     void the_check_fails_then_passes_after_docker_tag_and_every_attempt_is_in_the_sqlite_file() throws Exception {
+        String[] name = new String[1];
+        WebClient web = learner(name);
         String path = "/api/check/hub/tag/tag-the-image";
-        String ref = app.sandbox().registry() + "/learner/backend:0.1";
-        JsonNode before = JSON.readTree(post(path, null).body());
+        String ref = app.sandbox().registry() + "/" + name[0] + "/backend:0.1";
+        JsonNode before = WebClient.json(web.postJson(path, "{}"));
         assertFalse(before.get("passed").asBoolean());
+        assertEquals(1, before.get("attempt").asInt());
         assertEquals("failed", before.at("/checks/0/status").asText());
         assertEquals(ref + " is not among your images; images named backend: backend:0.1.",
                 before.at("/checks/0/reason").asText());
 
         Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "tag", "backend:0.1", ref).requireSuccess();
 
-        HttpResponse<String> after = post(path, null);
+        HttpResponse<String> after = web.postJson(path, "{}");
         assertEquals(200, after.statusCode());
-        assertTrue(JSON.readTree(after.body()).get("passed").asBoolean(), after.body());
+        assertTrue(WebClient.json(after).get("passed").asBoolean(), after.body());
 
         try (var db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("progress.db"));
-             ResultSet rs = db.createStatement().executeQuery(
-                     "SELECT status, attempts FROM step_progress WHERE learner='learner' AND step='tag-the-image'")) {
+             ResultSet rs = db.createStatement().executeQuery("SELECT status, attempts FROM step_progress WHERE learner='"
+                     + name[0] + "' AND step='tag-the-image'")) {
             assertTrue(rs.next());
             assertEquals("PASSED", rs.getString(1));
             assertEquals(2, rs.getInt(2));
         }
+        JsonNode progress = WebClient.json(web.get("/api/progress"));
+        assertEquals(name[0], progress.get("user").asText());
+        assertEquals("passed", progress.at("/steps/0/status").asText());
+        assertEquals(2, progress.at("/steps/0/attempts").asInt());
     }
 
     @Test
-    void the_catalog_links_each_lesson() throws Exception {
-        HttpResponse<String> page = get("/");
-        assertEquals(200, page.statusCode());
-        assertTrue(page.body().contains("<a href=\"/courses/hub/tag\">Tag it</a>"), page.body());
+    void a_later_step_opens_only_once_the_one_before_has_passed() {
+        WebClient web = learner(new String[1]);
+        HttpResponse<String> locked = web.postJson("/api/check/hub/tag/log-in", "{}");
+        assertEquals(409, locked.statusCode());
+        assertEquals("This step opens once 'Tag the image' has passed.", WebClient.json(locked).get("error").asText());
     }
 
     @Test
-    void the_lesson_page_renders_steps_with_variables_and_escapes_raw_html() throws Exception {
-        HttpResponse<String> page = get("/courses/hub/tag");
+    void the_catalog_links_each_lesson_and_shows_the_learners_progress() {
+        WebClient web = learner(new String[1]);
+        web.postJson("/api/check/hub/basics/read-this", "{}");
+        String html = web.get("/").body();
+        assertTrue(html.contains("<a href=\"/courses/hub/tag\">Tag it</a>"), html);
+        assertTrue(html.contains("1 of 4 steps done"), html);
+    }
+
+    @Test
+    void the_lesson_page_renders_steps_with_variables_and_escapes_raw_html() {
+        String[] name = new String[1];
+        WebClient web = learner(name);
+        HttpResponse<String> page = web.get("/courses/hub/tag");
         assertEquals(200, page.statusCode());
         String html = page.body();
         assertTrue(html.contains("Tag the image"), html);
-        assertTrue(html.contains(app.sandbox().registry() + "/learner/backend:0.1"), "{{repo}} replaced");
+        assertTrue(html.contains(app.sandbox().registry() + "/" + name[0] + "/backend:0.1"), "{{repo}} replaced");
         assertTrue(html.contains("&lt;b&gt;raw html&lt;/b&gt;"), "raw HTML is shown, not run");
         assertFalse(html.contains("<b>raw html</b>"));
         assertTrue(html.contains("export DOCKER_HOST=" + app.sandbox().dockerHost()));
+        assertTrue(html.contains("data-current=\"tag-the-image\""), "the page opens at the current step");
     }
 
     @Test
-    void a_broken_lesson_is_left_out_with_a_warning_and_the_rest_are_served() throws Exception {
+    void a_lesson_page_sends_a_visitor_who_is_not_signed_in_to_sign_in() {
+        HttpResponse<String> page = new WebClient(base).get("/courses/hub/tag");
+        assertEquals(302, page.statusCode());
+        assertEquals("/login?next=%2Fcourses%2Fhub%2Ftag", page.headers().firstValue("Location").orElse(""));
+        assertEquals(401, new WebClient(base).postJson("/api/check/hub/tag/tag-the-image", "{}").statusCode());
+    }
+
+    @Test
+    void a_broken_lesson_is_left_out_with_a_warning_and_the_rest_are_served() {
         assertTrue(output.toString(StandardCharsets.UTF_8).contains("02-broken.md:7: unknown check kind 'imagee'"),
                 output.toString(StandardCharsets.UTF_8));
-        JsonNode courses = JSON.readTree(get("/api/courses").body());
-        assertEquals(1, courses.at("/courses/0/lessons").size());
-        assertEquals("tag", courses.at("/courses/0/lessons/0/id").asText());
-        assertEquals(1, courses.at("/courses/0/lessons/0/steps/0/checks").asInt());
-        assertEquals("tag-the-image", courses.at("/courses/0/lessons/0/steps/0/id").asText());
+        JsonNode courses = WebClient.json(new WebClient(base).get("/api/courses"));
+        assertEquals(2, courses.at("/courses/0/lessons").size());
+        assertEquals("tag", courses.at("/courses/0/lessons/1/id").asText());
+        assertEquals(1, courses.at("/courses/0/lessons/1/steps/0/checks").asInt());
+        assertEquals("tag-the-image", courses.at("/courses/0/lessons/1/steps/0/id").asText());
     }
 
     @Test
-    void unknown_courses_lessons_and_steps_are_404_with_a_message() throws Exception {
-        HttpResponse<String> course = post("/api/check/nope/tag/tag-the-image", null);
+    void unknown_courses_lessons_and_steps_are_404_with_a_message() {
+        WebClient web = learner(new String[1]);
+        HttpResponse<String> course = web.postJson("/api/check/nope/tag/tag-the-image", "{}");
         assertEquals(404, course.statusCode());
-        assertEquals("There is no course 'nope'.", JSON.readTree(course.body()).get("error").asText());
-        HttpResponse<String> step = post("/api/check/hub/tag/nope", null);
+        assertEquals("There is no course 'nope'.", WebClient.json(course).get("error").asText());
+        HttpResponse<String> step = web.postJson("/api/check/hub/tag/nope", "{}");
         assertEquals(404, step.statusCode());
-        assertEquals("The lesson 'tag' has no step 'nope'.", JSON.readTree(step.body()).get("error").asText());
-        HttpResponse<String> page = get("/courses/hub/nope");
+        assertEquals("The lesson 'tag' has no step 'nope'.", WebClient.json(step).get("error").asText());
+        HttpResponse<String> page = web.get("/courses/hub/nope");
         assertEquals(404, page.statusCode());
         assertTrue(page.body().contains("The course &#39;hub&#39; has no lesson &#39;nope&#39;."), page.body());
     }
 
     @Test
-    void a_quiz_passes_only_on_exactly_the_right_answers() throws Exception {
-        String path = "/api/check/hub/tag/a-question";
-        JsonNode wrong = JSON.readTree(post(path, null, "{\"answers\":[0]}").body());
+    void a_reading_step_passes_on_next_and_a_quiz_only_on_exactly_the_right_answers() {
+        WebClient web = learner(new String[1]);
+        assertTrue(WebClient.json(web.postJson("/api/check/hub/basics/read-this", "{}")).get("passed").asBoolean());
+        String path = "/api/check/hub/basics/a-question";
+        JsonNode wrong = WebClient.json(web.postJson(path, "{\"answers\":[0]}"));
         assertFalse(wrong.get("passed").asBoolean());
         assertEquals("That is not the right answer.", wrong.at("/checks/0/reason").asText());
-        JsonNode none = JSON.readTree(post(path, null, "{}").body());
-        assertEquals("No answer was chosen.", none.at("/checks/0/reason").asText());
-        assertTrue(JSON.readTree(post(path, null, "{\"answers\":[1]}").body()).get("passed").asBoolean());
-        HttpResponse<String> bad = post(path, null, "{\"answers\":[\"x\"]}");
+        assertEquals("No answer was chosen.", WebClient.json(web.postJson(path, "{}")).at("/checks/0/reason").asText());
+        HttpResponse<String> bad = web.postJson(path, "{\"answers\":[\"x\"]}");
         assertEquals(400, bad.statusCode());
-        assertEquals("'answers' must be a list of option numbers, such as [0, 2]",
-                JSON.readTree(bad.body()).get("error").asText());
+        assertEquals("'answers' must be a list of option numbers, such as [0, 2]", WebClient.json(bad).get("error").asText());
+        assertTrue(WebClient.json(web.postJson(path, "{\"answers\":[1]}")).get("passed").asBoolean());
     }
 
     @Test
-    void a_reading_step_passes_when_the_learner_moves_on() throws Exception {
-        assertTrue(JSON.readTree(post("/api/check/hub/tag/read-this", null, "{}").body()).get("passed").asBoolean());
-    }
-
-    @Test
-    void a_post_that_is_not_json_is_refused_with_a_reason() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/check/hub/tag/read-this"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("a=b")).build(), HttpResponse.BodyHandlers.ofString());
+    void a_post_that_is_not_json_is_refused_with_a_reason() {
+        WebClient web = learner(new String[1]);
+        HttpResponse<String> response = web.postForm("/api/check/hub/basics/read-this", Map.of("a", "b"), false);
         assertEquals(400, response.statusCode());
         assertEquals("Send the request as JSON, with Content-Type: application/json.",
-                JSON.readTree(response.body()).get("error").asText());
+                WebClient.json(response).get("error").asText());
     }
 
     @Test
-    void the_password_a_learner_sets_lets_the_real_docker_cli_log_in_to_the_registry() throws Exception {
-        HttpResponse<String> tooShort = post("/api/sandbox/password", null, "{\"password\":\"short\"}");
-        assertEquals(400, tooShort.statusCode());
-        assertEquals("The password must be 8 to 128 characters long.", JSON.readTree(tooShort.body()).get("error").asText());
+    void the_sign_up_password_lets_the_real_docker_cli_log_in_and_the_panel_can_change_it() throws Exception {
+        String[] name = new String[1];
+        WebClient web = learner(name);
+        var env = Map.of("DOCKER_HOST", app.sandbox().dockerHost(), "DOCKER_CONFIG",
+                Files.createTempDirectory(data, "cfg").toString());
+        List<String> login = List.of("docker", "login", app.sandbox().registry(), "-u", name[0], "--password-stdin");
+        assertEquals(0, Cli.run(login, env, "password-" + name[0]).exitCode(), "the sign-up password works");
 
-        HttpResponse<String> set = post("/api/sandbox/password", null, "{\"password\":\"correct-horse\"}");
-        assertEquals(200, set.statusCode());
-        Cli.Result login = Cli.run(java.util.List.of("docker", "login", app.sandbox().registry(), "-u", "learner",
-                        "--password-stdin"), Map.of("DOCKER_HOST", app.sandbox().dockerHost(),
-                        "DOCKER_CONFIG", app.sandbox().dockerConfig().toString()), "correct-horse");
-        assertEquals(0, login.exitCode(), login.output());
+        HttpResponse<String> tooShort = web.postJson("/api/sandbox/password", "{\"password\":\"short\"}");
+        assertEquals(400, tooShort.statusCode());
+        assertEquals("The password must be 8 to 128 characters long.", WebClient.json(tooShort).get("error").asText());
+        assertEquals(200, web.postJson("/api/sandbox/password", "{\"password\":\"correct-horse\"}").statusCode());
+        assertEquals(0, Cli.run(login, env, "correct-horse").exitCode());
+        assertTrue(Cli.run(login, env, "password-" + name[0]).exitCode() != 0, "the old password no longer works");
         String htpasswd = Files.readString(data.resolve("registry/htpasswd"));
         assertFalse(htpasswd.contains("correct-horse"), "no password in clear text");
-        JsonNode verdict = JSON.readTree(post("/api/check/hub/tag/log-in", null, "{}").body());
-        assertTrue(verdict.get("passed").asBoolean(), verdict.toString());
+        assertTrue(htpasswd.contains(name[0] + ":$2y$"));
     }
 
     @Test
-    void the_catalog_shows_the_broken_lesson_as_unavailable_with_its_error() throws Exception {
-        String html = get("/").body();
+    void the_catalog_shows_instructors_the_broken_lesson_with_its_error_and_learners_not() throws Exception {
+        String[] name = new String[1];
+        WebClient web = learner(name);
+        assertFalse(web.get("/").body().contains("Unavailable lessons"));
+        assertEquals(0, dev.dockstep.harness.DockstepProcess.run(Map.of(), "instructor", "add", name[0],
+                "--data", data.toString()).exitCode());
+        String html = web.get("/").body();
         assertTrue(html.contains("Unavailable lessons"), html);
         assertTrue(html.contains("line 7: unknown check kind &#39;imagee&#39;"), html);
     }
 
     @Test
-    void a_cross_site_post_is_refused() throws Exception {
-        HttpResponse<String> response = post("/api/check/hub/tag/tag-the-image", "https://evil.example");
+    void a_cross_site_post_is_refused() {
+        WebClient web = learner(new String[1]);
+        HttpResponse<String> response = web.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "/api/check/hub/basics/read-this"))
+                .header("Content-Type", "application/json").header("Origin", "https://evil.example")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
         assertEquals(403, response.statusCode());
+        assertEquals("Requests from other sites are refused.", WebClient.json(response).get("error").asText());
     }
 
     @Test
-    void the_sandbox_endpoint_says_where_the_learners_docker_is() throws Exception {
-        JsonNode sandbox = JSON.readTree(get("/api/sandbox").body());
+    void the_sandbox_endpoint_says_where_the_learners_docker_is() {
+        String[] name = new String[1];
+        JsonNode sandbox = WebClient.json(learner(name).get("/api/sandbox"));
         assertEquals(app.sandbox().dockerHost(), sandbox.get("dockerHost").asText());
         assertEquals(app.sandbox().dockerConfig().toString(), sandbox.get("dockerConfig").asText());
         assertEquals(app.sandbox().registry(), sandbox.get("registry").asText());
-        assertEquals("learner", sandbox.get("user").asText());
-    }
-
-    private static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> post(String path, String origin) throws Exception {
-        return post(path, origin, "{}");
-    }
-
-    private static HttpResponse<String> post(String path, String origin, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (origin != null) {
-            request.header("Origin", origin);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(name[0], sandbox.get("user").asText());
     }
 }

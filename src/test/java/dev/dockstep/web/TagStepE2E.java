@@ -38,6 +38,7 @@ class TagStepE2E {
         app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
         app.start();
         browser = Browser.start();
+        Browser.signUp(browser, "http://localhost:" + app.port(), "learner", "learner-password");
     }
 
     @AfterAll
@@ -55,7 +56,11 @@ class TagStepE2E {
     void the_tag_step_fails_with_a_reason_then_passes_after_docker_tag() throws Exception {
         browser.get("http://localhost:" + app.port() + "/");
         browser.findElement(By.linkText("Name an image for a registry")).click();
+        WebElement reading = browser.findElement(By.id("step-the-parts-of-an-image-name"));
         WebElement step = browser.findElement(By.id("step-tag-the-backend-image"));
+        assertTrue(step.getAttribute("class").contains("locked"), "the exercise waits for the reading step");
+        reading.findElement(By.cssSelector("button.next")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.attributeContains(step, "class", "current"));
         String ref = app.sandbox().registry() + "/learner/backend:0.1";
         assertTrue(step.getText().contains("docker tag backend:0.1 " + ref), step.getText());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
@@ -81,13 +86,8 @@ class TagStepE2E {
         String registry = app.sandbox().registry();
         String ref = registry + "/learner/backend:0.1";
         var env = Map.of("DOCKER_HOST", app.sandbox().dockerHost(), "DOCKER_CONFIG", app.sandbox().dockerConfig().toString());
-        browser.get("http://localhost:" + app.port() + "/courses/docker-hub/login");
-        browser.findElement(By.id("registry-password")).sendKeys("a-good-password");
-        browser.findElement(By.cssSelector("form.password button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.textToBePresentInElementLocated(
-                By.cssSelector("form.password .status"), "Password set for learner"));
         assertEquals(0, Cli.run(java.util.List.of("docker", "login", registry, "-u", "learner", "--password-stdin"),
-                env, "a-good-password").exitCode());
+                env, "learner-password").exitCode(), "the sign-up password opens the registry");
         Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "tag", "backend:0.1", ref).requireSuccess();
 
         browser.get("http://localhost:" + app.port() + "/courses/docker-hub/push");

@@ -1,0 +1,245 @@
+package dev.dockstep.account;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.dockstep.progress.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Learners' accounts and signed-in sessions. Passwords are kept only as bcrypt hashes, session
+ * tokens only as SHA-256 hashes.
+ */
+public final class Accounts {
+    /** Docker Hub's rule for user names, which are also registry user names here. */
+    static final Pattern NAME = Pattern.compile("[a-z0-9]{4,30}");
+    static final Duration SESSION_LIFE = Duration.ofDays(30);
+    private static final int COST = 10;
+
+    /** Gives a new learner their account on the practice registry. */
+    @FunctionalInterface
+    public interface RegistryAccount {
+        void create(String name, char[] password);
+    }
+
+    private final Database db;
+    private final Clock clock;
+    private final SignInThrottle throttle;
+    private final RegistryAccount registry;
+    private final SecureRandom random = new SecureRandom();
+
+    public Accounts(Database db, Clock clock, SignInThrottle throttle, RegistryAccount registry) {
+        this.db = db;
+        this.clock = clock;
+        this.throttle = throttle;
+        this.registry = registry;
+    }
+
+    /** What became of a sign-up or sign-in. */
+    public sealed interface Outcome {
+        record SignedIn(Learner learner, String sessionToken) implements Outcome {
+        }
+
+        /** Refused; {@code reason} is one sentence for the person, naming what was wrong. */
+        record Refused(String reason) implements Outcome {
+        }
+    }
+
+    /** Why a name cannot be a user name, or empty when it can. */
+    public static Optional<String> nameProblem(String name) {
+        if (name == null || name.isEmpty()) {
+            return Optional.of("Choose a user name.");
+        }
+        if (name.length() < 4 || name.length() > 30) {
+            return Optional.of("A user name has 4 to 30 characters; this one has " + name.length() + ".");
+        }
+        if (!NAME.matcher(name).matches()) {
+            return Optional.of("A user name may only hold lowercase letters a-z and digits 0-9, as on Docker Hub.");
+        }
+        return Optional.empty();
+    }
+
+    static Optional<String> passwordProblem(String password) {
+        if (password == null || password.length() < 8) {
+            return Optional.of("A password needs at least 8 characters.");
+        }
+        if (password.length() > 128) {
+            return Optional.of("A password has at most 128 characters.");
+        }
+        if (password.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of("A password may not contain control characters.");
+        }
+        return Optional.empty();
+    }
+
+    /** Creates a learner, their practice-registry account, and a session. */
+    public Outcome signUp(String name, String password) {
+        Optional<String> problem = nameProblem(name).or(() -> passwordProblem(password));
+        if (problem.isPresent()) {
+            return new Outcome.Refused(problem.get());
+        }
+        String hash = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(COST, password.toCharArray());
+        boolean created = db.transaction(connection -> {
+            try (PreparedStatement find = connection.prepareStatement("SELECT 1 FROM learner WHERE name=?")) {
+                find.setString(1, name);
+                try (ResultSet rs = find.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO learner (name, password_hash, role, created_at) VALUES (?,?,?,?)")) {
+                insert.setString(1, name);
+                insert.setString(2, hash);
+                insert.setString(3, Learner.Role.LEARNER.name());
+                insert.setLong(4, clock.millis());
+                insert.executeUpdate();
+            }
+            return true;
+        });
+        if (!created) {
+            return new Outcome.Refused("The name " + name + " is taken; choose another, or sign in.");
+        }
+        registry.create(name, password.toCharArray());
+        Learner learner = new Learner(name, Learner.Role.LEARNER);
+        return new Outcome.SignedIn(learner, newSession(learner));
+    }
+
+    /** Checks a password, under the throttle, and opens a session. */
+    public Outcome signIn(String name, String password, String address) {
+        Optional<Duration> wait = throttle.wait(String.valueOf(name), address);
+        if (wait.isPresent()) {
+            long minutes = Math.max(1, (wait.get().toSeconds() + 59) / 60);
+            return new Outcome.Refused("Too many failed sign-ins for this name; try again in " + minutes + " minute"
+                    + (minutes == 1 ? "" : "s") + ".");
+        }
+        Optional<Stored> stored = name == null ? Optional.empty() : find(name);
+        boolean ok = stored.isPresent() && password != null
+                && BCrypt.verifyer().verify(password.toCharArray(), stored.get().hash()).verified;
+        if (!ok) {
+            throttle.failed(String.valueOf(name), address);
+            return new Outcome.Refused("That user name and password do not match an account.");
+        }
+        throttle.succeeded(name, address);
+        return new Outcome.SignedIn(stored.get().learner(), newSession(stored.get().learner()));
+    }
+
+    /** The learner a session token belongs to, while the session lasts. */
+    public Optional<Learner> learnerFor(String token) {
+        if (token == null || token.isBlank() || token.length() > 100) {
+            return Optional.empty();
+        }
+        String hash = sha256(token);
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT l.name, l.role FROM web_session s"
+                    + " JOIN learner l ON l.name = s.learner WHERE s.token_hash=? AND s.expires_at > ?")) {
+                query.setString(1, hash);
+                query.setLong(2, clock.millis());
+                try (ResultSet rs = query.executeQuery()) {
+                    return rs.next() ? Optional.of(new Learner(rs.getString(1), Learner.Role.valueOf(rs.getString(2))))
+                            : Optional.<Learner>empty();
+                }
+            }
+        });
+    }
+
+    /** Ends a session; its token is worthless afterwards. */
+    public void signOut(String token) {
+        if (token == null) {
+            return;
+        }
+        db.transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM web_session WHERE token_hash=?")) {
+                delete.setString(1, sha256(token));
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Grants the instructor role.
+     *
+     * @throws IllegalArgumentException when no such learner has signed up
+     */
+    public void grantInstructor(String name) {
+        int changed = db.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE learner SET role=? WHERE name=?")) {
+                update.setString(1, Learner.Role.INSTRUCTOR.name());
+                update.setString(2, name);
+                return update.executeUpdate();
+            }
+        });
+        if (changed == 0) {
+            throw new IllegalArgumentException("no one named '" + name + "' has signed up; they must sign up first");
+        }
+    }
+
+    /** Every learner, for the instructor's grid. */
+    public List<Learner> everyone() {
+        return db.read(connection -> {
+            List<Learner> all = new java.util.ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT name, role FROM learner ORDER BY name");
+                 ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    all.add(new Learner(rs.getString(1), Learner.Role.valueOf(rs.getString(2))));
+                }
+            }
+            return all;
+        });
+    }
+
+    private record Stored(Learner learner, String hash) {
+    }
+
+    private Optional<Stored> find(String name) {
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT name, role, password_hash FROM learner WHERE name=?")) {
+                query.setString(1, name);
+                try (ResultSet rs = query.executeQuery()) {
+                    return rs.next() ? Optional.of(new Stored(new Learner(rs.getString(1),
+                            Learner.Role.valueOf(rs.getString(2))), rs.getString(3))) : Optional.<Stored>empty();
+                }
+            }
+        });
+    }
+
+    private String newSession(Learner learner) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        long now = clock.millis();
+        db.transaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO web_session (token_hash, learner, created_at, expires_at) VALUES (?,?,?,?)")) {
+                insert.setString(1, sha256(token));
+                insert.setString(2, learner.name());
+                insert.setLong(3, now);
+                insert.setLong(4, now + SESSION_LIFE.toMillis());
+                insert.executeUpdate();
+            }
+            return null;
+        });
+        return token;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

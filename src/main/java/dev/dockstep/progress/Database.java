@@ -1,0 +1,165 @@
+package dev.dockstep.progress;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The one database dockstep keeps: a SQLite file (WAL, one writer, so one connection behind a
+ * lock) or a PostgreSQL server (a connection pool). Both get their schema from the same Flyway
+ * migrations in {@code db/migration}. Every write is a transaction that has committed when
+ * {@link #transaction} returns.
+ */
+public final class Database implements AutoCloseable {
+    /** Work done with a connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final String description;
+    private final Connection sqlite;
+    private final ReentrantLock sqliteLock = new ReentrantLock(true);
+    private final HikariDataSource pool;
+
+    private Database(String description, Connection sqlite, HikariDataSource pool) {
+        this.description = description;
+        this.sqlite = sqlite;
+        this.pool = pool;
+    }
+
+    /**
+     * Opens the database at {@code jdbcUrl} and brings its schema up to date.
+     *
+     * @throws StoreException with one line naming the database (never its password)
+     */
+    public static Database open(String jdbcUrl) {
+        String description = describe(jdbcUrl);
+        if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new StoreException("the database " + description + " is neither SQLite (jdbc:sqlite:FILE) nor"
+                    + " PostgreSQL (jdbc:postgresql://HOST/DB)", null);
+        }
+        try {
+            Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration")
+                    .loggers("slf4j").load().migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot prepare the database " + description + ": " + firstLine(e), e);
+        }
+        try {
+            if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+                Connection connection = DriverManager.getConnection(jdbcUrl);
+                try (Statement s = connection.createStatement()) {
+                    s.execute("PRAGMA journal_mode=WAL");
+                    // FULL: a commit is on disk before we answer, so a crash loses no acknowledged write.
+                    s.execute("PRAGMA synchronous=FULL");
+                    s.execute("PRAGMA busy_timeout=5000");
+                }
+                return new Database(description, connection, null);
+            }
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(jdbcUrl);
+            config.setMaximumPoolSize(8);
+            config.setPoolName("dockstep");
+            config.setAutoCommit(true);
+            return new Database(description, null, new HikariDataSource(config));
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreException("cannot open the database " + description + ": " + firstLine(e), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction; it has committed when this returns. */
+    public <T> T transaction(Work<T> work) {
+        return withConnection(connection -> {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        });
+    }
+
+    /** Runs a read. */
+    public <T> T read(Work<T> work) {
+        return withConnection(work);
+    }
+
+    private <T> T withConnection(Work<T> work) {
+        try {
+            if (sqlite != null) {
+                sqliteLock.lock();
+                try {
+                    return work.run(sqlite);
+                } finally {
+                    sqliteLock.unlock();
+                }
+            }
+            try (Connection connection = pool.getConnection()) {
+                return work.run(connection);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the database " + description + " failed: " + firstLine(e), e);
+        }
+    }
+
+    /** Succeeds when the database answers. */
+    public void ping() {
+        read(connection -> {
+            try (Statement s = connection.createStatement()) {
+                s.executeQuery("SELECT 1").close();
+            }
+            return null;
+        });
+    }
+
+    /** The URL without its query, which may hold a password. */
+    public String description() {
+        return description;
+    }
+
+    static String describe(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        String bare = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+        return bare.replaceFirst("//[^/@]*@", "//");
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.strip().lines().findFirst().orElse(message);
+    }
+
+    @Override
+    public void close() {
+        if (sqlite != null) {
+            sqliteLock.lock();
+            try {
+                sqlite.close();
+            } catch (SQLException ignored) {
+                // nothing to release
+            } finally {
+                sqliteLock.unlock();
+            }
+        }
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    /** The database failed; the message says which (without credentials) and how. */
+    public static final class StoreException extends RuntimeException {
+        public StoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.dockstep.web;
+
+import dev.dockstep.account.Accounts;
+import dev.dockstep.account.Learner;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/** Signing up, in and out: as HTML forms for people, and as JSON for scripts and tests. */
+final class AccountPages {
+    private final Accounts accounts;
+    private final Auth auth;
+
+    AccountPages(Accounts accounts, Auth auth) {
+        this.accounts = accounts;
+        this.auth = auth;
+    }
+
+    void signUpForm(Context ctx) {
+        ctx.render("signup", Pages.model(ctx, Map.of("username", "", "error", "")));
+    }
+
+    void signInForm(Context ctx) {
+        ctx.render("login", Pages.model(ctx, Map.of("username", "", "error", "", "next", next(ctx))));
+    }
+
+    void signUp(Context ctx) {
+        Auth.requireCsrf(ctx);
+        String name = ctx.formParam("username");
+        Accounts.Outcome outcome = accounts.signUp(name, ctx.formParam("password"));
+        if (outcome instanceof Accounts.Outcome.SignedIn in) {
+            auth.startSession(ctx, in.sessionToken());
+            ctx.redirect("/");
+        } else {
+            ctx.status(400).render("signup", Pages.model(ctx, Map.of("username", shown(name),
+                    "error", ((Accounts.Outcome.Refused) outcome).reason())));
+        }
+    }
+
+    void signIn(Context ctx) {
+        Auth.requireCsrf(ctx);
+        String name = ctx.formParam("username");
+        Accounts.Outcome outcome = accounts.signIn(name, ctx.formParam("password"), ctx.ip());
+        if (outcome instanceof Accounts.Outcome.SignedIn in) {
+            auth.startSession(ctx, in.sessionToken());
+            ctx.redirect(next(ctx));
+        } else {
+            ctx.status(401).render("login", Pages.model(ctx, Map.of("username", shown(name),
+                    "error", ((Accounts.Outcome.Refused) outcome).reason(), "next", next(ctx))));
+        }
+    }
+
+    void signOut(Context ctx) {
+        Auth.requireCsrf(ctx);
+        auth.endSession(ctx);
+        ctx.redirect("/");
+    }
+
+    void apiSignUp(Context ctx) {
+        var body = Api.json(ctx);
+        respond(ctx, accounts.signUp(body.path("username").asText(null), body.path("password").asText(null)), 400);
+    }
+
+    void apiSignIn(Context ctx) {
+        var body = Api.json(ctx);
+        respond(ctx, accounts.signIn(body.path("username").asText(null), body.path("password").asText(null), ctx.ip()),
+                401);
+    }
+
+    void apiSignOut(Context ctx) {
+        auth.endSession(ctx);
+        ctx.json(Map.of("signedOut", true));
+    }
+
+    void me(Context ctx) {
+        Learner learner = Auth.require(ctx);
+        ctx.json(Map.of("user", learner.name(), "role", learner.role().name().toLowerCase()));
+    }
+
+    private void respond(Context ctx, Accounts.Outcome outcome, int refusedStatus) {
+        if (outcome instanceof Accounts.Outcome.SignedIn in) {
+            auth.startSession(ctx, in.sessionToken());
+            ctx.json(Map.of("user", in.learner().name(), "role", in.learner().role().name().toLowerCase()));
+        } else {
+            String reason = ((Accounts.Outcome.Refused) outcome).reason();
+            ctx.status(reason.startsWith("Too many") ? 429 : refusedStatus).json(Map.of("error", reason));
+        }
+    }
+
+    /** Where to go after signing in: only a path on this site, never another site. */
+    private static String next(Context ctx) {
+        String next = ctx.queryParam("next");
+        if (next == null) {
+            next = ctx.formParam("next");
+        }
+        return next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\") ? next : "/";
+    }
+
+    /** A refused name is shown back in the form, trimmed; the template escapes it. */
+    private static String shown(String name) {
+        return name == null ? "" : name.length() > 40 ? name.substring(0, 40) : name;
+    }
+}
