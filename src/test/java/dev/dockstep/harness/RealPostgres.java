@@ -29,6 +29,8 @@ public final class RealPostgres implements BeforeAllCallback, AfterAllCallback {
         bin = binaries();
         dir = Files.createTempDirectory(Path.of("/tmp"), "ds-pg-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        var postgresUser = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+        Files.setOwner(dir, postgresUser);
         Path data = dir.resolve("data");
         asPostgres("mkdir -p " + data + " && chmod 700 " + data);
         port = Ports.free();
