@@ -90,7 +90,7 @@ public final class App {
             throw new StartupException(e.getMessage(), e);
         }
         ProgressStore store = new ProgressStore(db);
-        LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, data,
+        LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, config.dockerHub(), data,
                 config.dockerdBinary(), config.registryBinary(), config.registryPort(), env);
         DockerFacts docker = new DockerFacts(sandbox.info().dockerHost(), config.checkDeadline());
         RegistryClient registry = new RegistryClient(host -> host.equals(sandbox.info().registry())
@@ -101,9 +101,10 @@ public final class App {
                 learner -> Variables.forRegistry(learner.name(), sandbox.info().registry()));
         // A learner's practice-registry password starts as their dockstep password.
         Accounts accounts = new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()),
-                sandbox::setPassword);
+                config.dockerHub() ? (name, password) -> { } : sandbox::setPassword);
         WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
-                new Health(docker, sandbox.registryPort(), store),
+                new Health(docker, config.dockerHub() ? "https://registry-1.docker.io/v2/"
+                        : "http://127.0.0.1:" + sandbox.registryPort() + "/v2/", store),
                 sandbox.info(), accounts, store, sandbox::setPassword);
         catalog.onChange(server::lessonsChanged);
         // Following events needs a long-lived connection; it gets a facade of its own.

@@ -17,10 +17,11 @@ import java.time.Duration;
  * @param checkDeadline how long one check may take
  * @param watch whether to load lesson files again when they change
  * @param database a JDBC URL for progress, or null for the SQLite file {@code progress.db} in the data folder
+ * @param dockerHub true when learners push to real Docker Hub instead of the practice registry
  */
 public record Config(String host, int port, Path dataDir, Path lessonsDir, SandboxMode sandbox, int registryPort,
                      String dockerdBinary, String registryBinary, Duration checkDeadline, boolean watch,
-                     String database) {
+                     String database, boolean dockerHub) {
 
     /** Where learners run docker. */
     public enum SandboxMode {
@@ -33,32 +34,37 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
     /** The defaults of {@code dockstep serve}. */
     public static Config defaults() {
         return new Config("127.0.0.1", 7070, Path.of("data"), Path.of("lessons"), SandboxMode.MANAGED, 5000,
-                "dockerd", "docker-registry", Duration.ofSeconds(5), false, null);
+                "dockerd", "docker-registry", Duration.ofSeconds(5), false, null, false);
     }
 
     public Config withPorts(int port, int registryPort) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database);
+                checkDeadline, watch, database, dockerHub);
     }
 
     public Config withDirs(Path dataDir, Path lessonsDir) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database);
+                checkDeadline, watch, database, dockerHub);
     }
 
     public Config withSandbox(SandboxMode sandbox) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database);
+                checkDeadline, watch, database, dockerHub);
     }
 
     public Config withWatch(boolean watch) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database);
+                checkDeadline, watch, database, dockerHub);
     }
 
     public Config withDatabase(String database) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database);
+                checkDeadline, watch, database, dockerHub);
+    }
+
+    public Config withDockerHub(boolean dockerHub) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, watch, database, dockerHub);
     }
 
     /** The JDBC URL progress is kept at. */
@@ -68,6 +74,6 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
 
     public Config withBinaries(String dockerdBinary, String registryBinary) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database);
+                checkDeadline, watch, database, dockerHub);
     }
 }

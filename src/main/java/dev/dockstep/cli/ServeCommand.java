@@ -44,6 +44,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "load lesson files again when they change, and refresh open pages")
     boolean watch;
 
+    @Option(names = "--registry", description = "practice: dockstep's own registry; hub: real Docker Hub, where each"
+            + " learner signs up with their Docker Hub name and dockstep stores no Docker Hub password"
+            + " (default: ${DEFAULT-VALUE})", defaultValue = "practice")
+    String registry;
+
     @Option(names = "--db", paramLabel = "JDBC-URL",
             description = "keep progress in PostgreSQL (jdbc:postgresql://HOST/DB?user=…) instead of data/progress.db")
     String database;
@@ -61,11 +66,14 @@ final class ServeCommand implements Callable<Integer> {
             case "host" -> Config.SandboxMode.HOST;
             default -> throw new IllegalArgumentException("--sandbox must be 'managed' or 'host', not '" + sandbox + "'");
         };
+        if (!registry.equals("practice") && !registry.equals("hub")) {
+            throw new IllegalArgumentException("--registry must be 'practice' or 'hub', not '" + registry + "'");
+        }
         if (port < 0 || port > 65535 || registryPort < 1 || registryPort > 65535) {
             throw new IllegalArgumentException("ports must be between 1 and 65535");
         }
         Config config = new Config(host, port, data, lessons, mode, registryPort, dockerdBinary, registryBinary,
-                Duration.ofMillis(checkTimeoutMs), watch, database);
+                Duration.ofMillis(checkTimeoutMs), watch, database, registry.equals("hub"));
         PrintStream out = System.out;
         App app = App.create(config, System.getenv(), out);
         app.start();

@@ -14,6 +14,7 @@ public final class LocalSandbox implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final boolean managed;
+    private final boolean dockerHub;
     private final Path dataDir;
     private final String dockerdBinary;
     private final String registryBinary;
@@ -43,12 +44,19 @@ public final class LocalSandbox implements AutoCloseable {
      */
     public LocalSandbox(boolean managed, Path dataDir, String dockerdBinary, String registryBinary, int registryPort,
                         Map<String, String> env) {
+        this(managed, false, dataDir, dockerdBinary, registryBinary, registryPort, env);
+    }
+
+    /** @param dockerHub learners push to real Docker Hub; no practice registry is started */
+    public LocalSandbox(boolean managed, boolean dockerHub, Path dataDir, String dockerdBinary, String registryBinary,
+                        int registryPort, Map<String, String> env) {
+        this.dockerHub = dockerHub;
         this.managed = managed;
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.dockerdBinary = dockerdBinary;
         this.registryBinary = registryBinary;
         this.registryPort = registryPort;
-        String registryAddress = "localhost:" + registryPort;
+        String registryAddress = dockerHub ? "docker.io" : "localhost:" + registryPort;
         if (managed) {
             this.info = new SandboxInfo("unix://" + this.dataDir.resolve("docker/docker.sock"),
                     this.dataDir.resolve("docker-config"), registryAddress);
@@ -67,6 +75,9 @@ public final class LocalSandbox implements AutoCloseable {
             if (managed) {
                 java.nio.file.Files.createDirectories(info.dockerConfig());
                 daemon = ManagedDaemon.start(dataDir.resolve("docker"), dockerdBinary, START_TIMEOUT);
+            }
+            if (dockerHub) {
+                return;
             }
             registry = PracticeRegistry.start(dataDir.resolve("registry"), registryBinary, registryPort, START_TIMEOUT);
             byte[] secret = new byte[24];
@@ -115,6 +126,11 @@ public final class LocalSandbox implements AutoCloseable {
         return managed;
     }
 
+    /** True when learners push to real Docker Hub. */
+    public boolean dockerHub() {
+        return dockerHub;
+    }
+
     /** The practice registry's port on 127.0.0.1. */
     public int registryPort() {
         return registryPort;
@@ -127,6 +143,9 @@ public final class LocalSandbox implements AutoCloseable {
      * @throws SandboxException when the registry has not started
      */
     public void setPassword(String user, char[] password) {
+        if (dockerHub) {
+            throw new SandboxException("no Docker Hub password is kept here; set yours on hub.docker.com");
+        }
         PracticeRegistry running = registry;
         if (running == null) {
             throw new SandboxException("the practice registry is not running");

@@ -96,7 +96,11 @@ final class Api {
         if (password.chars().anyMatch(Character::isISOControl)) {
             throw new WebServer.BadRequest("The password may not contain control characters.");
         }
-        accounts.setPassword(learner.name(), password.toCharArray());
+        try {
+            accounts.setPassword(learner.name(), password.toCharArray());
+        } catch (dev.dockstep.sandbox.SandboxException e) {
+            throw new WebServer.BadRequest(capitalise(e.getMessage()) + ".");
+        }
         ctx.json(Map.of("user", learner.name(), "registry", sandbox.registry()));
     }
 
@@ -124,6 +128,10 @@ final class Api {
             chosen.add(answer.asInt());
         }
         return chosen;
+    }
+
+    private static String capitalise(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     /** The request's JSON body; an empty body is an empty object. */

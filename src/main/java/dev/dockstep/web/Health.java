@@ -18,13 +18,14 @@ public final class Health {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final DockerFacts docker;
-    private final int registryPort;
+    private final String registryUrl;
     private final ProgressStore store;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    public Health(DockerFacts docker, int registryPort, ProgressStore store) {
+    /** @param registryUrl the registry's {@code /v2/} address */
+    public Health(DockerFacts docker, String registryUrl, ProgressStore store) {
         this.docker = docker;
-        this.registryPort = registryPort;
+        this.registryUrl = registryUrl;
         this.store = store;
     }
 
@@ -51,7 +52,7 @@ public final class Health {
     }
 
     private Map<String, String> registry() {
-        String url = "http://127.0.0.1:" + registryPort + "/v2/";
+        String url = registryUrl;
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.discarding());

@@ -24,7 +24,7 @@ class HealthIT {
     void each_part_goes_down_with_a_reason_and_comes_back_ok_when_it_returns() {
         try (DockerFacts facts = new DockerFacts(docker.dockerHost(), Duration.ofSeconds(2));
              ProgressStore store = ProgressStore.open("jdbc:sqlite:" + dir.resolve("p.db"))) {
-            Health health = new Health(facts, docker.registryPort(), store);
+            Health health = new Health(facts, "http://127.0.0.1:" + docker.registryPort() + "/v2/", store);
             assertEquals(Map.of("status", "ok"), health.report().get("docker"));
             assertEquals(Map.of("status", "ok"), health.report().get("registry"));
             assertEquals(Map.of("status", "ok"), health.report().get("database"));
