@@ -38,6 +38,7 @@ async function refresh() {
 let reloadTimer;
 function follow() {
   const events = new EventSource("/events");
+  window.addEventListener("pagehide", () => events.close());
   events.addEventListener("progress-changed", () => {
     // Reload the page's tables a moment after the last change, so a burst costs one reload.
     clearTimeout(reloadTimer);

@@ -24,7 +24,8 @@ function markPassed(step) {
   step.classList.add("passed");
   step.classList.remove("failed", "current", "locked");
   step.removeAttribute("aria-current");
-  step.querySelector(".actions .status").textContent = "Step passed";
+  step.querySelector(".actions .status").textContent = `Step passed: ${step.querySelector("h2").textContent}`;
+  setListStatus(step.dataset.step, "passed", "✓", "done");
   const next = step.nextElementSibling;
   if (next && next.classList.contains("locked")) {
     next.classList.remove("locked");
@@ -32,6 +33,29 @@ function markPassed(step) {
     next.setAttribute("aria-current", "step");
     next.querySelector(".locked-note")?.remove();
     next.querySelector(".body").hidden = false;
+    setListStatus(next.dataset.step, "current", "→", "current");
+  }
+  const button = step.querySelector(".next-step");
+  if (button && next) {
+    button.hidden = false;
+  }
+}
+
+// The step list at the top mirrors each step's state.
+function setListStatus(id, status, mark, words) {
+  const item = document.querySelector(`.step-list li[data-step="${CSS.escape(id)}"]`);
+  if (!item) {
+    return;
+  }
+  item.classList.remove("passed", "current", "locked");
+  item.classList.add(status);
+  item.querySelector(".mark").textContent = mark;
+  item.querySelector(".visually-hidden").textContent = `(${words})`;
+  const link = item.querySelector("a");
+  if (status === "current") {
+    link.setAttribute("aria-current", "step");
+  } else {
+    link.removeAttribute("aria-current");
   }
 }
 
@@ -55,7 +79,9 @@ function renderVerdict(step, verdict) {
     markPassed(step);
   } else {
     step.classList.add("failed");
-    step.querySelector(".actions .status").textContent = "Not yet";
+    // The live region reads out the first reason, so a screen reader hears what to fix.
+    const first = verdict.checks.find((c) => c.status !== "passed");
+    step.querySelector(".actions .status").textContent = first ? `Not yet: ${first.reason}` : "Not yet";
   }
   const solution = step.querySelector(".solution-button");
   if (solution && !verdict.passed) {
@@ -142,6 +168,8 @@ function setUpPasswordForm() {
 function follow() {
   const query = lesson ? `?course=${encodeURIComponent(lesson.dataset.course)}&lesson=${encodeURIComponent(lesson.dataset.lesson)}` : "";
   const events = new EventSource(`/events${query}`);
+  // Close the stream when the page goes, or browsers keep it and run out of connections.
+  window.addEventListener("pagehide", () => events.close());
   events.addEventListener("lessons-changed", () => window.location.reload());
   events.addEventListener("step-passed", (event) => {
     const data = JSON.parse(event.data);
@@ -164,6 +192,11 @@ if (lesson) {
       step.querySelector(".solution").hidden = false;
       event.target.disabled = true;
     });
+    step.querySelector(".next-step")?.addEventListener("click", () => {
+      const next = step.nextElementSibling;
+      next?.scrollIntoView({ block: "start" });
+      next?.querySelector("h2")?.focus();
+    });
     step.querySelector("form.quiz")?.addEventListener("submit", (event) => {
       event.preventDefault();
       check(step);
@@ -171,10 +204,10 @@ if (lesson) {
   });
   addCopyButtons();
   setUpPasswordForm();
+  follow();
   // Open at the learner's current step.
   const current = lesson.dataset.current && document.getElementById(`step-${lesson.dataset.current}`);
   if (current && current !== lesson.querySelector(".step")) {
     current.scrollIntoView({ block: "start" });
   }
 }
-follow();

@@ -40,6 +40,28 @@ public final class Browser {
                 .until(d -> d.getPageSource().contains("Signed in as"));
     }
 
+    /**
+     * Runs an axe-core scan of the page and fails on any serious or critical violation, naming
+     * each with the elements it found.
+     */
+    public static void assertAccessible(WebDriver driver, String page) {
+        com.deque.html.axecore.results.Results results = new com.deque.html.axecore.selenium.AxeBuilder().analyze(driver);
+        java.util.List<String> bad = results.getViolations().stream()
+                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
+                .map(rule -> rule.getImpact() + " " + rule.getId() + ": " + rule.getHelp() + " at "
+                        + rule.getNodes().stream().map(n -> String.valueOf(n.getTarget())).limit(3).toList())
+                .toList();
+        if (!bad.isEmpty()) {
+            throw new AssertionError("axe found serious or critical violations on " + page + ":\n" + String.join("\n", bad));
+        }
+    }
+
+    /** Makes the page render as if the system asked for dark mode. */
+    public static void darkMode(ChromeDriver driver, boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features", java.util.List.of(
+                java.util.Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+    }
+
     /** Saves a screenshot under {@code target/screenshots/}. */
     public static Path screenshot(WebDriver driver, String name) throws IOException {
         Path dir = Files.createDirectories(Path.of("target/screenshots"));

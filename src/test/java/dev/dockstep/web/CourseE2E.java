@@ -1,0 +1,249 @@
+package dev.dockstep.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockstep.App;
+import dev.dockstep.Config;
+import dev.dockstep.harness.Browser;
+import dev.dockstep.harness.Cli;
+import dev.dockstep.harness.DockstepProcess;
+import dev.dockstep.harness.Ports;
+import dev.dockstep.harness.RealDocker;
+import dev.dockstep.lesson.Catalog;
+import dev.dockstep.lesson.Course;
+import dev.dockstep.lesson.Lesson;
+import dev.dockstep.lesson.LessonLoader;
+import dev.dockstep.lesson.Step;
+import dev.dockstep.lesson.Variables;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A learner takes the whole Docker Hub course in a real browser, running the real docker CLI as
+ * they would; every exercise turns green live. Then the server restarts, an instructor looks on,
+ * and a second learner sees none of the first one's work. Every page type is scanned with axe and
+ * photographed into target/screenshots/.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CourseE2E {
+    private static final String LEARNER = "student";
+    private static final String PASSWORD = "student-password";
+    private static Path data;
+    private static App app;
+    private static ChromeDriver browser;
+    private static Course course;
+    private static int registryPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        data = Files.createTempDirectory(Path.of("/tmp"), "ds-course-");
+        registryPort = Ports.free();
+        app = startApp();
+        browser = Browser.start();
+        Catalog catalog = new LessonLoader().load(Path.of("lessons"));
+        course = catalog.course("docker-hub").orElseThrow();
+    }
+
+    private static App startApp() {
+        Config config = Config.defaults().withDirs(data, Path.of("lessons")).withPorts(0, registryPort);
+        App started = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
+        started.start();
+        return started;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (app != null) {
+            app.stop();
+        }
+        RealDocker.deleteTree(data);
+    }
+
+    private static String base() {
+        return "http://localhost:" + app.port();
+    }
+
+    @Test
+    @Order(1)
+    void signed_out_pages_are_accessible() throws Exception {
+        for (String page : List.of("/", "/signup", "/login")) {
+            browser.get(base() + page);
+            Browser.assertAccessible(browser, page);
+        }
+        browser.get(base() + "/signup");
+        Browser.screenshot(browser, "signup");
+        browser.get(base() + "/login");
+        Browser.screenshot(browser, "login");
+    }
+
+    @Test
+    @Order(2)
+    void a_learner_completes_the_whole_course_with_every_exercise_turning_green_live() throws Exception {
+        Browser.signUp(browser, base(), LEARNER, PASSWORD);
+        Browser.assertAccessible(browser, "catalog, signed in");
+        Browser.screenshot(browser, "catalog");
+        Variables variables = Variables.forRegistry(LEARNER, app.sandbox().registry());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        for (Lesson lesson : course.lessons()) {
+            System.out.println("course: lesson " + lesson.id());
+            browser.get(base() + "/courses/docker-hub/" + lesson.id());
+            if (lesson.id().equals("tag")) {
+                Browser.assertAccessible(browser, "lesson page");
+                Browser.screenshot(browser, "lesson");
+            }
+            Thread.sleep(200); // the page's live connection opens
+            for (Step step : lesson.steps()) {
+                System.out.println("course:   step " + step.id());
+                WebElement element = browser.findElement(By.id("step-" + step.id()));
+                wait.until(ExpectedConditions.attributeContains(element, "class", "current"));
+                switch (step.kind()) {
+                    case READING -> element.findElement(By.cssSelector("button.next")).click();
+                    case QUIZ -> {
+                        for (int answer : step.quiz().orElseThrow().rightAnswers()) {
+                            element.findElement(By.id(step.id() + "-" + answer)).click();
+                        }
+                        element.findElement(By.cssSelector("button.check")).click();
+                    }
+                    case EXERCISE -> {
+                        if (step.id().equals("tag-the-backend-image")) {
+                            aWrongCommandShowsWhyItIsWrong(element, variables);
+                        }
+                        run(variables.apply(step.solution()));
+                    }
+                }
+                // Exercises get no click here: the docker command alone must turn them green.
+                wait.until(ExpectedConditions.attributeContains(element, "class", "passed"));
+            }
+        }
+        browser.get(base() + "/");
+        assertTrue(browser.findElement(By.cssSelector(".progress")).getText().contains("31 of 31 steps done"),
+                browser.findElement(By.cssSelector(".progress")).getText());
+        Browser.screenshot(browser, "catalog-course-done");
+    }
+
+    private static void aWrongCommandShowsWhyItIsWrong(WebElement step, Variables variables) {
+        run(variables.apply("docker tag backend:0.1 {{repo}}/backnd:0.1"));
+        step.findElement(By.cssSelector("button.check")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.attributeContains(step, "class", "failed"));
+        String reason = step.findElement(By.cssSelector(".results li.failed")).getText();
+        assertTrue(reason.contains(variables.apply("{{repo}}/backend:0.1 is not among your images; images named backend:"
+                + " backend:0.1.")), reason);
+        assertTrue(step.findElement(By.cssSelector(".actions .status")).getText().startsWith("Not yet: "),
+                "the live region says why");
+        assertTrue(step.findElement(By.cssSelector(".solution-button")).isDisplayed(), "the solution is offered");
+        step.findElement(By.cssSelector(".hint-button")).click();
+        assertTrue(step.findElement(By.cssSelector(".hints .hint")).isDisplayed(), "a first hint shows");
+        try {
+            Browser.screenshot(browser, "lesson-step-failed-with-hint");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void progress_survives_a_server_restart() throws Exception {
+        app.stop();
+        app = startApp();
+        browser.get(base() + "/");
+        assertTrue(browser.findElement(By.cssSelector(".progress")).getText().contains("31 of 31 steps done"),
+                "progress after the restart: " + browser.findElement(By.cssSelector(".progress")).getText());
+        browser.get(base() + "/courses/docker-hub/push");
+        assertTrue(browser.findElement(By.id("step-push-backend-0-1")).getAttribute("class").contains("passed"));
+    }
+
+    @Test
+    @Order(4)
+    void the_lesson_page_works_in_dark_mode_and_at_360_pixels() throws Exception {
+        browser.get(base() + "/courses/docker-hub/tag");
+        Browser.darkMode(browser, true);
+        Browser.assertAccessible(browser, "lesson page, dark");
+        Browser.screenshot(browser, "lesson-dark");
+        Browser.darkMode(browser, false);
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(360, 800));
+        try {
+            browser.navigate().refresh();
+            long width = (Long) ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.scrollWidth;");
+            long viewport = (Long) ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.clientWidth;");
+            assertTrue(width <= viewport, "the page scrolls sideways at 360 px: " + width + " > " + viewport);
+            Browser.screenshot(browser, "lesson-360px");
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void the_instructor_sees_the_learner_on_the_dashboard() throws Exception {
+        signOut();
+        Browser.signUp(browser, base(), "teacher", "teacher-password");
+        var granted = DockstepProcess.run(Map.of(), "instructor", "add", "teacher", "--data", data.toString());
+        assertEquals(0, granted.exitCode(), granted.output());
+        browser.get(base() + "/instructor");
+        WebElement row = browser.findElement(By.xpath("//table[@id='grid']//tr[th='" + LEARNER + "']"));
+        assertEquals(31, row.findElements(By.cssSelector("td.passed")).size(), row.getText());
+        Browser.assertAccessible(browser, "instructor dashboard");
+        Browser.screenshot(browser, "instructor");
+    }
+
+    @Test
+    @Order(6)
+    void a_second_learner_sees_none_of_the_first_ones_work_and_pages_for_errors_look_the_same() throws Exception {
+        signOut();
+        Browser.signUp(browser, base(), "another", "another-password");
+        assertTrue(browser.findElement(By.cssSelector(".progress")).getText().contains("0 of 31 steps done"));
+        browser.get(base() + "/courses/docker-hub/push");
+        assertTrue(browser.findElement(By.id("step-push-backend-0-1")).getAttribute("class").contains("current"));
+        String progress = (String) ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[0]; fetch('/api/progress').then(r => r.text()).then(done);");
+        assertEquals(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"user\":\"another\",\"steps\":[]}"),
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(progress));
+
+        browser.get(base() + "/instructor");
+        assertTrue(browser.findElement(By.cssSelector("main")).getText().contains("Only instructors may see this page."));
+        Browser.assertAccessible(browser, "403 page");
+        Browser.screenshot(browser, "error-403");
+        browser.get(base() + "/courses/docker-hub/nope");
+        assertTrue(browser.findElement(By.cssSelector("main")).getText().contains("has no lesson 'nope'"));
+        Browser.assertAccessible(browser, "404 page");
+        Browser.screenshot(browser, "error-404");
+    }
+
+    private static void signOut() {
+        browser.get(base() + "/");
+        browser.findElement(By.cssSelector("header form button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.getPageSource().contains("Sign up"));
+    }
+
+    private static void run(String script) {
+        Cli.Result result = Cli.run(List.of("bash", "-e", "-o", "pipefail", "-c", script),
+                Map.of("DOCKER_HOST", app.sandbox().dockerHost(), "DOCKER_CONFIG", app.sandbox().dockerConfig().toString()),
+                PASSWORD);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("'" + script + "' failed: " + result.output());
+        }
+    }
+}
