@@ -39,6 +39,9 @@ function markPassed(step) {
   if (button && next) {
     button.hidden = false;
   }
+  if (step.dataset.kind === "reading") {
+    step.querySelector("button.next").hidden = true;
+  }
 }
 
 // The step list at the top mirrors each step's state.

@@ -1,0 +1,95 @@
+package dev.dockstep.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockstep.App;
+import dev.dockstep.Config;
+import dev.dockstep.harness.Ports;
+import dev.dockstep.harness.RealDocker;
+import dev.dockstep.harness.WebClient;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A lesson page and everything it loads stay under 300 KB, compressed, with no build step. */
+class FrontEndWeightIT {
+    private static final Pattern ASSET = Pattern.compile("(?:href|src)=\"(/(?:static|webjars)/[^\"]+)\"");
+    private static Path data;
+    private static App app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        data = Files.createTempDirectory(Path.of("/tmp"), "ds-weight-");
+        app = App.create(Config.defaults().withDirs(data, Path.of("lessons")).withPorts(0, Ports.free()), Map.of(),
+                new PrintStream(OutputStream.nullOutputStream()));
+        app.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.stop();
+        }
+        RealDocker.deleteTree(data);
+    }
+
+    @Test
+    void every_lesson_page_with_its_assets_is_under_300_kb_compressed() throws Exception {
+        WebClient web = new WebClient("http://localhost:" + app.port()).signUp("weigher", "weigher-password");
+        int heaviest = 0;
+        int heaviestRaw = 0;
+        String which = "";
+        for (String lesson : new String[] {"registries", "account", "login", "tag", "push", "pull", "latest",
+                "frontend", "summary"}) {
+            var page = web.get("/courses/docker-hub/" + lesson);
+            assertEquals(200, page.statusCode(), lesson);
+            Set<String> assets = new LinkedHashSet<>();
+            Matcher m = ASSET.matcher(page.body());
+            while (m.find()) {
+                assets.add(m.group(1));
+            }
+            assertTrue(assets.stream().anyMatch(a -> a.endsWith(".css")) && assets.stream().anyMatch(a -> a.endsWith(".js")),
+                    "the page loads its own css and js: " + assets);
+            int total = gzipped(page.body().getBytes());
+            int raw = page.body().getBytes().length;
+            for (String asset : assets) {
+                var response = web.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + asset)));
+                assertEquals(200, response.statusCode(), asset);
+                total += gzipped(response.body().getBytes());
+                raw += response.body().getBytes().length;
+            }
+            if (total > heaviest) {
+                heaviest = total;
+                heaviestRaw = raw;
+                which = lesson;
+            }
+        }
+        System.out.printf("heaviest lesson page: %s, %.1f KB gzipped with its assets (%.1f KB as sent)%n", which,
+                heaviest / 1024.0, heaviestRaw / 1024.0);
+        assertTrue(heaviest < 300 * 1024, which + " weighs " + heaviest + " bytes");
+        assertTrue(heaviestRaw < 300 * 1024, which + " sends " + heaviestRaw + " bytes");
+    }
+
+    /** What a gzip-encoding transfer would carry (the server may send less, never needs more). */
+    private static int gzipped(byte[] body) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(body);
+        }
+        return out.size();
+    }
+}
