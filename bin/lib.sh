@@ -3,6 +3,10 @@
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# The JVM dockstep runs in: a small heap and the serial collector keep it well under 300 MB
+# resident on a 2-core machine. Set DOCKSTEP_JAVA_OPTS to override.
+export DOCKSTEP_JAVA_OPTS="${DOCKSTEP_JAVA_OPTS:--Xmx160m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:+UseSerialGC -Xss512k}"
+
 # require "command:debian-package" ...: installs the packages whose command is missing, or says
 # exactly what to install and exits 1 where it cannot (not root, or no apt-get).
 require() {
@@ -30,6 +34,17 @@ have() {
     initdb) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null ;;
     *) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] ;;
   esac
+}
+
+# cds_options: class-data sharing cuts start-up by about a third. The first run after a build
+# writes target/dockstep.jsa when it exits; later runs map it in.
+cds_options() {
+  local jar="$root/target/dockstep.jar" jsa="$root/target/dockstep.jsa"
+  if [ -f "$jsa" ] && [ "$jsa" -nt "$jar" ]; then
+    echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+  else
+    echo "-XX:ArchiveClassesAtExit=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
 }
 
 # build_if_needed: packages the app when the jar is missing or older than any source.

@@ -36,6 +36,7 @@ import java.util.Optional;
  * nothing; {@link #start} starts the sandbox and the web server; {@link #stop} undoes it all.
  */
 public final class App {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(App.class);
     private final Config config;
     private final LiveCatalog catalog;
     private final Database store;
@@ -68,6 +69,15 @@ public final class App {
      * @throws StartupException when the data folder cannot be used
      */
     public static App create(Config config, Map<String, String> env, PrintStream out) {
+        long began = System.nanoTime();
+        try {
+            return createTimed(config, env, out);
+        } finally {
+            LOG.info("prepared in {} ms (lessons, database, wiring)", millis(began));
+        }
+    }
+
+    private static App createTimed(Config config, Map<String, String> env, PrintStream out) {
         Path data = config.dataDir().toAbsolutePath().normalize();
         prepareDataDir(data);
         DataLock lock = DataLock.acquire(data);
@@ -84,8 +94,10 @@ public final class App {
         catalog.get().problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
                 .forEach(problem -> out.println("warning: " + problem + " (the lesson is not served)"));
         Database db;
+        long dbStart = System.nanoTime();
         try {
             db = Database.open(config.databaseUrl());
+            LOG.info("database ready in {} ms", millis(dbStart));
         } catch (Database.StoreException e) {
             throw new StartupException(e.getMessage(), e);
         }
@@ -119,6 +131,7 @@ public final class App {
      * @throws StartupException with one line saying what failed
      */
     public void start() {
+        long began = System.nanoTime();
         if (config.port() != 0 && !portIsFree(config.host(), config.port())) {
             stop();
             throw new StartupException("port " + config.port() + " is already in use; stop what uses it or"
@@ -130,6 +143,7 @@ public final class App {
             stop();
             throw new StartupException(e.getMessage(), e);
         }
+        long sandboxReady = System.nanoTime();
         try {
             sandbox.seed(catalog.get().setupImages());
         } catch (SandboxException e) {
@@ -139,8 +153,11 @@ public final class App {
             if (config.watch()) {
                 catalog.watch();
             }
+            long seeded = System.nanoTime();
             web.start(config.host(), config.port());
             live.start();
+            LOG.info("started in {} ms: sandbox {} ms, lesson images {} ms, web {} ms", millis(began), millis(began)
+                    - millis(sandboxReady), millis(sandboxReady) - millis(seeded), millis(seeded));
         } catch (RuntimeException e) {
             stop();
             if (causedBy(e, BindException.class)) {
@@ -200,6 +217,10 @@ public final class App {
             return fs.getReason() + ": " + fs.getFile();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static long millis(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
     }
 
     private static boolean portIsFree(String host, int port) {

@@ -37,6 +37,18 @@ public final class Accounts {
     private final SignInThrottle throttle;
     private final RegistryAccount registry;
     private final SecureRandom random = new SecureRandom();
+    /** Open sessions by token hash: a session's learner never changes, so only sign-out drops one. */
+    private final java.util.Map<String, CachedSession> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Roles, read again after a second: {@code dockstep instructor add} runs in another process. */
+    private final java.util.Map<String, CachedRole> roles = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long ROLE_MILLIS = 1000;
+    private static final int MAX_CACHED = 100_000;
+
+    private record CachedSession(String learner, long expiresAt) {
+    }
+
+    private record CachedRole(Learner.Role role, long readAt) {
+    }
 
     public Accounts(Database db, Clock clock, SignInThrottle throttle, RegistryAccount registry) {
         this.db = db;
@@ -141,17 +153,49 @@ public final class Accounts {
             return Optional.empty();
         }
         String hash = sha256(token);
-        return db.read(connection -> {
-            try (PreparedStatement query = connection.prepareStatement("SELECT l.name, l.role FROM web_session s"
-                    + " JOIN learner l ON l.name = s.learner WHERE s.token_hash=? AND s.expires_at > ?")) {
-                query.setString(1, hash);
-                query.setLong(2, clock.millis());
+        long now = clock.millis();
+        CachedSession cached = sessions.get(hash);
+        if (cached == null || cached.expiresAt() <= now) {
+            sessions.remove(hash);
+            Optional<CachedSession> stored = db.read(connection -> {
+                try (PreparedStatement query = connection.prepareStatement(
+                        "SELECT learner, expires_at FROM web_session WHERE token_hash=? AND expires_at > ?")) {
+                    query.setString(1, hash);
+                    query.setLong(2, now);
+                    try (ResultSet rs = query.executeQuery()) {
+                        return rs.next() ? Optional.of(new CachedSession(rs.getString(1), rs.getLong(2)))
+                                : Optional.<CachedSession>empty();
+                    }
+                }
+            });
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            cached = stored.get();
+            if (sessions.size() > MAX_CACHED) {
+                sessions.clear();
+            }
+            sessions.put(hash, cached);
+        }
+        String name = cached.learner();
+        return role(name, now).map(role -> new Learner(name, role));
+    }
+
+    private Optional<Learner.Role> role(String name, long now) {
+        CachedRole cached = roles.get(name);
+        if (cached != null && now - cached.readAt() < ROLE_MILLIS) {
+            return Optional.of(cached.role());
+        }
+        Optional<Learner.Role> role = db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT role FROM learner WHERE name=?")) {
+                query.setString(1, name);
                 try (ResultSet rs = query.executeQuery()) {
-                    return rs.next() ? Optional.of(new Learner(rs.getString(1), Learner.Role.valueOf(rs.getString(2))))
-                            : Optional.<Learner>empty();
+                    return rs.next() ? Optional.of(Learner.Role.valueOf(rs.getString(1))) : Optional.<Learner.Role>empty();
                 }
             }
         });
+        role.ifPresent(r -> roles.put(name, new CachedRole(r, now)));
+        return role;
     }
 
     /** Ends a session; its token is worthless afterwards. */
@@ -159,6 +203,7 @@ public final class Accounts {
         if (token == null) {
             return;
         }
+        sessions.remove(sha256(token));
         db.transaction(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM web_session WHERE token_hash=?")) {
                 delete.setString(1, sha256(token));
@@ -181,6 +226,7 @@ public final class Accounts {
                 return update.executeUpdate();
             }
         });
+        roles.remove(name);
         if (changed == 0) {
             throw new IllegalArgumentException("no one named '" + name + "' has signed up; they must sign up first");
         }

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     /** The parts that can be run by name. */
-    public static final List<String> PARTS = List.of("checks");
+    public static final List<String> PARTS = List.of("pages", "checks", "classroom", "startup", "sandbox");
 
     private final PrintStream out;
 
@@ -37,8 +37,19 @@ public final class Bench {
                         + System.getProperty("os.version")));
         Path work = Files.createTempDirectory(Path.of("/tmp"), "ds-bench-");
         try {
+            if (name == null || name.equals("pages")) {
+                results.put("pages", new PagesBench(out).run(work.resolve("pages")));
+            }
             if (name == null || name.equals("checks")) {
                 results.put("checks", new ChecksBench(out).run(work.resolve("checks")));
+            }
+            if (name == null || name.equals("classroom") || name.equals("startup")) {
+                boolean classroom = name == null || name.equals("classroom");
+                results.put(classroom ? "classroom" : "startup",
+                        new ClassroomBench(out).run(work.resolve("classroom"), classroom));
+            }
+            if (name == null || name.equals("sandbox")) {
+                results.put("sandbox", new SandboxBench(out).run(work.resolve("sandbox")));
             }
         } finally {
             deleteTree(work);

@@ -30,8 +30,22 @@ public final class LessonRenderer {
         this.renderer = HtmlRenderer.builder(options).build();
     }
 
-    /** Renders markdown whose variables are still {@code {{name}}} placeholders. */
+    /**
+     * Renders markdown whose variables are still {@code {{name}}} placeholders. Lesson text is
+     * the same for every learner, so each piece is rendered once; the cache is emptied when it
+     * grows past what a catalog holds, which only repeated edits under --watch can cause.
+     */
     public String render(String markdown) {
-        return renderer.render(parser.parse(markdown));
+        String html = rendered.get(markdown);
+        if (html == null) {
+            html = renderer.render(parser.parse(markdown));
+            if (rendered.size() > 10_000) {
+                rendered.clear();
+            }
+            rendered.put(markdown, html);
+        }
+        return html;
     }
+
+    private final java.util.Map<String, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 }

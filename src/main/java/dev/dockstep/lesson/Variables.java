@@ -49,6 +49,9 @@ public record Variables(String user, String registry, String repo) {
     }
 
     private String replace(String text, boolean html) {
+        if (!text.contains("{{")) {
+            return text;
+        }
         Map<String, String> values = asMap();
         Matcher m = REFERENCE.matcher(text);
         StringBuilder out = new StringBuilder();

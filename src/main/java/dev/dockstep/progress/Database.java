@@ -25,13 +25,15 @@ public final class Database implements AutoCloseable {
 
     private final String description;
     private final Connection sqlite;
-    private final ReentrantLock sqliteLock = new ReentrantLock(true);
+    private final ReentrantLock sqliteLock = new ReentrantLock();
     private final HikariDataSource pool;
+    private final GroupCommit writes;
 
-    private Database(String description, Connection sqlite, HikariDataSource pool) {
+    private Database(String description, Connection sqlite, Connection sqliteWriter, HikariDataSource pool) {
         this.description = description;
         this.sqlite = sqlite;
         this.pool = pool;
+        this.writes = sqliteWriter == null ? null : new GroupCommit(sqliteWriter, description);
     }
 
     /**
@@ -53,28 +55,36 @@ public final class Database implements AutoCloseable {
         }
         try {
             if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-                Connection connection = DriverManager.getConnection(jdbcUrl);
-                try (Statement s = connection.createStatement()) {
-                    s.execute("PRAGMA journal_mode=WAL");
-                    // FULL: a commit is on disk before we answer, so a crash loses no acknowledged write.
-                    s.execute("PRAGMA synchronous=FULL");
-                    s.execute("PRAGMA busy_timeout=5000");
-                }
-                return new Database(description, connection, null);
+                // WAL lets the reading connection go on while the writing one commits.
+                return new Database(description, sqliteConnection(jdbcUrl), sqliteConnection(jdbcUrl), null);
             }
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(jdbcUrl);
             config.setMaximumPoolSize(8);
             config.setPoolName("dockstep");
             config.setAutoCommit(true);
-            return new Database(description, null, new HikariDataSource(config));
+            return new Database(description, null, null, new HikariDataSource(config));
         } catch (SQLException | RuntimeException e) {
             throw new StoreException("cannot open the database " + description + ": " + firstLine(e), e);
         }
     }
 
+    private static Connection sqliteConnection(String jdbcUrl) throws SQLException {
+        Connection connection = DriverManager.getConnection(jdbcUrl);
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            // FULL: a commit is on disk before we answer, so a crash loses no acknowledged write.
+            s.execute("PRAGMA synchronous=FULL");
+            s.execute("PRAGMA busy_timeout=5000");
+        }
+        return connection;
+    }
+
     /** Runs {@code work} in one transaction; it has committed when this returns. */
     public <T> T transaction(Work<T> work) {
+        if (writes != null) {
+            return writes.submit(work);
+        }
         return withConnection(connection -> {
             connection.setAutoCommit(false);
             try {
@@ -141,6 +151,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (writes != null) {
+            writes.close();
+        }
         if (sqlite != null) {
             sqliteLock.lock();
             try {

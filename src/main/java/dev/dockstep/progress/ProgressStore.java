@@ -21,6 +21,12 @@ public final class ProgressStore implements AutoCloseable {
     private final Database db;
     private final boolean owns;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Each learner's rows, read once and dropped on that learner's next write. Every write goes
+     * through this store and one server owns a data folder, so the copy cannot go stale. (Several
+     * servers on one PostgreSQL database would need to share the invalidation.)
+     */
+    private final java.util.Map<String, List<StepProgress>> byLearner = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A store on a database that the caller owns and closes. */
     public ProgressStore(Database db) {
@@ -49,6 +55,7 @@ public final class ProgressStore implements AutoCloseable {
      */
     public int recordAttempt(String learner, String course, String lesson, String step, boolean passed,
                              String verdictJson, long now) {
+        byLearner.remove(learner);
         int attempt = db.transaction(connection -> {
             int attempts;
             try (PreparedStatement find = connection.prepareStatement(
@@ -102,13 +109,15 @@ public final class ProgressStore implements AutoCloseable {
             }
             return next;
         });
+        byLearner.remove(learner);
         listeners.forEach(Runnable::run);
         return attempt;
     }
 
     /** One learner's progress on every step they have attempted. */
     public List<StepProgress> progress(String learner) {
-        return db.read(connection -> query(connection, "WHERE learner=?", learner));
+        return byLearner.computeIfAbsent(learner, name -> List.copyOf(db.read(connection ->
+                query(connection, "WHERE learner=?", name))));
     }
 
     /** Every learner's progress, for the instructor. */

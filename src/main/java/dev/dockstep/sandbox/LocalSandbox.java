@@ -72,14 +72,30 @@ public final class LocalSandbox implements AutoCloseable {
     /** Starts the managed daemon (in managed mode) and the practice registry. */
     public void start() {
         try {
+            // The daemon and the registry start side by side; each mostly waits for its process.
+            java.util.concurrent.CompletableFuture<ManagedDaemon> starting = null;
             if (managed) {
                 java.nio.file.Files.createDirectories(info.dockerConfig());
-                daemon = ManagedDaemon.start(dataDir.resolve("docker"), dockerdBinary, START_TIMEOUT);
+                starting = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> ManagedDaemon.start(dataDir.resolve("docker"), dockerdBinary, START_TIMEOUT));
+            }
+            try {
+                if (!dockerHub) {
+                    registry = PracticeRegistry.start(dataDir.resolve("registry"), registryBinary, registryPort,
+                            START_TIMEOUT);
+                }
+            } finally {
+                if (starting != null) {
+                    try {
+                        daemon = starting.join();
+                    } catch (java.util.concurrent.CompletionException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : e;
+                    }
+                }
             }
             if (dockerHub) {
                 return;
             }
-            registry = PracticeRegistry.start(dataDir.resolve("registry"), registryBinary, registryPort, START_TIMEOUT);
             byte[] secret = new byte[24];
             new java.security.SecureRandom().nextBytes(secret);
             String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

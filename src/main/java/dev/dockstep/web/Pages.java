@@ -118,7 +118,11 @@ final class Pages {
 
     /** An option's markdown without the paragraph around it. */
     private String inline(String markdown, Variables variables) {
-        return html(markdown, variables).strip().replaceFirst("^<p>", "").replaceFirst("</p>$", "");
+        String html = html(markdown, variables).strip();
+        if (html.startsWith("<p>") && html.endsWith("</p>")) {
+            html = html.substring(3, html.length() - 4);
+        }
+        return html;
     }
 
     /** A course on the catalog, with the learner's share of its steps passed. */

@@ -77,7 +77,7 @@ class TagStepE2E {
         step.findElement(By.cssSelector("button.check")).click();
         wait.until(ExpectedConditions.attributeContains(step, "class", "passed"));
         assertFalse(step.getAttribute("class").contains("failed"));
-        assertEquals("Step passed", step.findElement(By.cssSelector(".status")).getText());
+        assertEquals("Step passed: Tag the backend image", step.findElement(By.cssSelector(".actions .status")).getText());
         Browser.screenshot(browser, "lesson-step-passed");
     }
 
@@ -96,7 +96,7 @@ class TagStepE2E {
         Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "push", ref).requireSuccess();
 
         new WebDriverWait(browser, Duration.ofSeconds(3)).until(ExpectedConditions.attributeContains(step, "class", "passed"));
-        assertEquals("Step passed", step.findElement(By.cssSelector(".actions .status")).getText());
+        assertEquals("Step passed: Push backend 0.1", step.findElement(By.cssSelector(".actions .status")).getText());
         Browser.screenshot(browser, "lesson-step-passed-live");
     }
 }
