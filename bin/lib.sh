@@ -5,7 +5,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # The JVM dockstep runs in: a small heap and the serial collector keep it well under 300 MB
 # resident on a 2-core machine. Set DOCKSTEP_JAVA_OPTS to override.
-export DOCKSTEP_JAVA_OPTS="${DOCKSTEP_JAVA_OPTS:--Xmx160m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:+UseSerialGC -Xss512k}"
+export DOCKSTEP_JAVA_OPTS="${DOCKSTEP_JAVA_OPTS:--Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=40m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1}"
 
 # require "command:debian-package" ...: installs the packages whose command is missing, or says
 # exactly what to install and exits 1 where it cannot (not root, or no apt-get).

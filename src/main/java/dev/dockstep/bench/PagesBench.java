@@ -43,10 +43,13 @@ final class PagesBench {
         Files.createDirectories(dir);
         out.println("pages: starting dockstep …");
         try (Server server = Server.start(dir, Path.of("lessons"))) {
-            String cookie = server.signUp("pagebench", "pagebench-password");
+            String session = server.signUp("pagebench", "pagebench-password");
             String url = server.base() + "/courses/docker-hub/tag";
             HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Cookie", session).build(), HttpResponse.BodyHandlers.ofString());
+            // Send every cookie a browser would keep, the CSRF one too, so each request is a return visit.
+            String cookie = session + "; " + page.headers().allValues("Set-Cookie").stream()
+                    .map(c -> c.substring(0, c.indexOf(';'))).collect(java.util.stream.Collectors.joining("; "));
             if (page.statusCode() != 200) {
                 throw new IllegalStateException("the lesson page answered " + page.statusCode());
             }

@@ -77,10 +77,26 @@ public final class DockerFacts implements AutoCloseable {
         });
     }
 
-    /** Every image in the daemon, for explaining what is there instead. */
+    /**
+     * Every image in the daemon, for explaining what is there instead. It only feeds the wording
+     * of a failure ("images named backend: …"), never a verdict, so a list up to half a second old
+     * is reused: listing every image is the costliest request a check makes.
+     */
     public List<Image> images() throws DockerUnavailable {
-        return ask(() -> docker.listImagesCmd().exec());
+        CachedImages cached = imageList;
+        if (cached != null && System.nanoTime() - cached.at() < IMAGE_LIST_NANOS) {
+            return cached.images();
+        }
+        List<Image> images = ask(() -> docker.listImagesCmd().exec());
+        imageList = new CachedImages(images, System.nanoTime());
+        return images;
     }
+
+    private record CachedImages(List<Image> images, long at) {
+    }
+
+    private static final long IMAGE_LIST_NANOS = 500_000_000L;
+    private volatile CachedImages imageList;
 
     /**
      * Asks the daemon to validate credentials with the registry ({@code POST /auth}, the one

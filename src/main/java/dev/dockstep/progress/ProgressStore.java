@@ -27,6 +27,9 @@ public final class ProgressStore implements AutoCloseable {
      * servers on one PostgreSQL database would need to share the invalidation.)
      */
     private final java.util.Map<String, List<StepProgress>> byLearner = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A number that changes whenever a learner's progress does, for caches of pages built from it. */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> versions =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A store on a database that the caller owns and closes. */
     public ProgressStore(Database db) {
@@ -110,8 +113,15 @@ public final class ProgressStore implements AutoCloseable {
             return next;
         });
         byLearner.remove(learner);
+        versions.computeIfAbsent(learner, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         listeners.forEach(Runnable::run);
         return attempt;
+    }
+
+    /** Changes whenever the learner's progress changes. */
+    public long version(String learner) {
+        var version = versions.get(learner);
+        return version == null ? 0 : version.get();
     }
 
     /** One learner's progress on every step they have attempted. */

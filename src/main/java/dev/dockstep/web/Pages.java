@@ -25,14 +25,22 @@ import java.util.stream.Collectors;
 /** The HTML pages. Each handler reads its parameters, asks one service, and renders. */
 final class Pages {
     private final Supplier<Catalog> catalog;
-    private final LessonRenderer renderer;
+    private final PageRenderer renderer;
+    private final LessonRenderer markdown;
     private final SandboxInfo sandbox;
     private final StepChecker checker;
     private final ProgressStore store;
 
-    Pages(Supplier<Catalog> catalog, LessonRenderer renderer, SandboxInfo sandbox, StepChecker checker,
-          ProgressStore store) {
+    /** Renders a template to a string, so that a page can be kept. */
+    @FunctionalInterface
+    interface PageRenderer {
+        String page(String template, Map<String, Object> model, Context ctx);
+    }
+
+    Pages(Supplier<Catalog> catalog, LessonRenderer markdown, PageRenderer renderer, SandboxInfo sandbox,
+          StepChecker checker, ProgressStore store) {
         this.catalog = catalog;
+        this.markdown = markdown;
         this.renderer = renderer;
         this.sandbox = sandbox;
         this.checker = checker;
@@ -79,10 +87,31 @@ final class Pages {
         ctx.render("catalog", model(ctx, Map.of("courses", courses, "unavailable", unavailable)));
     }
 
+    /**
+     * Built lesson pages. A page depends only on the lesson, the learner's progress and the
+     * browser's CSRF token, so it is kept until one of them changes (the key holds all three).
+     */
+    private final java.util.Map<String, String> built = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_BUILT = 5_000;
+
     void lesson(Context ctx) {
         Learner learner = Auth.require(ctx);
         Catalog now = catalog.get();
         Lesson lesson = Lookup.lesson(now, ctx.pathParam("course"), ctx.pathParam("lesson"));
+        String key = learner.name() + '\n' + learner.role() + '\n' + Auth.csrfToken(ctx) + '\n' + lesson.courseId() + '/'
+                + lesson.id() + '\n' + store.version(learner.name()) + '\n' + System.identityHashCode(now);
+        String page = built.get(key);
+        if (page == null) {
+            page = renderer.page("lesson", lessonModel(ctx, learner, now, lesson), ctx);
+            if (built.size() > MAX_BUILT) {
+                built.clear();
+            }
+            built.put(key, page);
+        }
+        ctx.html(page);
+    }
+
+    private Map<String, Object> lessonModel(Context ctx, Learner learner, Catalog now, Lesson lesson) {
         Variables variables = Variables.forRegistry(learner.name(), sandbox.registry());
         Set<String> passed = checker.passedSteps(learner, lesson);
         String current = checker.currentStep(learner, lesson).map(Step::id).orElse(null);
@@ -93,14 +122,14 @@ final class Pages {
             steps.add(view(step, status, variables));
             open = passed.contains(step.id());
         }
-        ctx.render("lesson", model(ctx, Map.of(
+        return model(ctx, Map.of(
                 "course", now.course(lesson.courseId()).orElseThrow(),
                 "lesson", lesson,
                 "intro", html(lesson.intro(), variables),
                 "steps", steps,
                 "current", current == null ? "" : current,
                 "sandbox", sandbox,
-                "exports", sandbox.exportLines())));
+                "exports", sandbox.exportLines()));
     }
 
     private StepView view(Step step, String status, Variables variables) {
@@ -113,7 +142,7 @@ final class Pages {
     }
 
     private String html(String markdown, Variables variables) {
-        return variables.applyToHtml(renderer.render(markdown));
+        return variables.applyToHtml(this.markdown.render(markdown));
     }
 
     /** An option's markdown without the paragraph around it. */

@@ -33,6 +33,7 @@ public final class WebServer {
     private final AccountPages accountPages;
     private final InstructorPages instructor;
     private final Events events = new Events();
+    private final ThymeleafRenderer thymeleaf = new ThymeleafRenderer();
 
     /** Sets a practice-registry password; the web layer's view of the registry's accounts. */
     @FunctionalInterface
@@ -43,7 +44,7 @@ public final class WebServer {
     public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
                      SandboxInfo sandbox, Accounts accounts, ProgressStore store, RegistryAccounts registryAccounts) {
         this.auth = new Auth(accounts);
-        this.pages = new Pages(catalog, renderer, sandbox, checker, store);
+        this.pages = new Pages(catalog, renderer, thymeleaf::render, sandbox, checker, store);
         this.api = new Api(catalog, checker, health, sandbox, registryAccounts, store);
         this.accountPages = new AccountPages(accounts, auth);
         this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store));
@@ -56,7 +57,9 @@ public final class WebServer {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_BODY;
-            config.fileRenderer(new ThymeleafRenderer());
+            // Enough threads to keep two cores busy while checks wait on Docker; each costs memory.
+            config.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(96, 8, 60_000);
+            config.fileRenderer(thymeleaf);
             config.staticFiles.add(files -> {
                 files.hostedPath = "/static";
                 files.directory = "/static";
