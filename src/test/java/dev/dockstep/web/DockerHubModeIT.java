@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dockstep.App;
-import dev.dockstep.Config;
-import dev.dockstep.harness.Ports;
-import dev.dockstep.harness.RealDocker;
+import dev.dockstep.harness.TestApp;
 import dev.dockstep.harness.WebClient;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,25 +17,22 @@ import org.junit.jupiter.api.Test;
  * itself cannot be reached from here, so this proves what dockstep does on its side.
  */
 class DockerHubModeIT {
+    private static TestApp server;
     private static Path data;
-    private static App app;
     private static String base;
 
     @BeforeAll
-    static void start() throws Exception {
-        data = Files.createTempDirectory(Path.of("/tmp"), "ds-hub-");
-        Config config = Config.defaults().withDirs(data, ServerIT.LESSONS).withPorts(0, Ports.free()).withDockerHub(true);
-        app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
-        app.start();
-        base = "http://localhost:" + app.port();
+    static void start() {
+        server = TestApp.start(ServerIT.LESSONS, config -> config.withDockerHub(true));
+        data = server.data();
+        base = server.base();
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.stop();
+        if (server != null) {
+            server.close();
         }
-        RealDocker.deleteTree(data);
     }
 
     @Test

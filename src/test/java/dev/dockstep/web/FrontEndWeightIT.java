@@ -4,19 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.App;
-import dev.dockstep.Config;
-import dev.dockstep.harness.Ports;
-import dev.dockstep.harness.RealDocker;
+import dev.dockstep.harness.TestApp;
 import dev.dockstep.harness.WebClient;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,23 +22,20 @@ import org.junit.jupiter.api.Test;
 /** A lesson page and everything it loads stay under 300 KB, compressed, with no build step. */
 class FrontEndWeightIT {
     private static final Pattern ASSET = Pattern.compile("(?:href|src)=\"(/(?:static|webjars)/[^\"]+)\"");
-    private static Path data;
+    private static TestApp server;
     private static App app;
 
     @BeforeAll
-    static void start() throws Exception {
-        data = Files.createTempDirectory(Path.of("/tmp"), "ds-weight-");
-        app = App.create(Config.defaults().withDirs(data, Path.of("lessons")).withPorts(0, Ports.free()), Map.of(),
-                new PrintStream(OutputStream.nullOutputStream()));
-        app.start();
+    static void start() {
+        server = TestApp.start(Path.of("lessons"), config -> config);
+        app = server.app();
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.stop();
+        if (server != null) {
+            server.close();
         }
-        RealDocker.deleteTree(data);
     }
 
     @Test

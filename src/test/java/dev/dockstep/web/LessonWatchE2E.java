@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.App;
-import dev.dockstep.Config;
 import dev.dockstep.harness.Browser;
-import dev.dockstep.harness.Ports;
 import dev.dockstep.harness.RealDocker;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import dev.dockstep.harness.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class LessonWatchE2E {
     private static Path dir;
     private static Path lesson;
+    private static TestApp server;
     private static App app;
     private static ChromeDriver browser;
 
@@ -35,10 +33,8 @@ class LessonWatchE2E {
         Path course = Files.createDirectories(dir.resolve("lessons/hub"));
         Files.copy(ServerIT.LESSONS.resolve("hub/index.md"), course.resolve("index.md"));
         lesson = Files.copy(ServerIT.LESSONS.resolve("hub/01-tag.md"), course.resolve("01-tag.md"));
-        Config config = Config.defaults().withDirs(dir.resolve("data"), dir.resolve("lessons"))
-                .withPorts(0, Ports.free()).withWatch(true);
-        app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
-        app.start();
+        server = TestApp.start(dir.resolve("lessons"), config -> config.withWatch(true));
+        app = server.app();
         browser = Browser.start();
         Browser.signUp(browser, "http://localhost:" + app.port(), "author", "author-password");
     }
@@ -48,8 +44,8 @@ class LessonWatchE2E {
         if (browser != null) {
             browser.quit();
         }
-        if (app != null) {
-            app.stop();
+        if (server != null) {
+            server.close();
         }
         RealDocker.deleteTree(dir);
     }
@@ -73,7 +69,7 @@ class LessonWatchE2E {
                 "the last good version keeps serving");
         // The broken edit's error is for instructors to see.
         assertEquals(0, dev.dockstep.harness.DockstepProcess.run(Map.of(), "instructor", "add", "author", "--data",
-                dir.resolve("data").toString()).exitCode());
+                server.data().toString()).exitCode());
         browser.get("http://localhost:" + app.port() + "/");
         assertTrue(browser.findElement(By.cssSelector(".unavailable")).getText().contains("unknown check kind 'imagee'"),
                 browser.getPageSource());

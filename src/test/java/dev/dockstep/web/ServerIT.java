@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockstep.App;
-import dev.dockstep.Config;
 import dev.dockstep.harness.Cli;
-import dev.dockstep.harness.Ports;
-import dev.dockstep.harness.RealDocker;
+import dev.dockstep.harness.TestApp;
 import dev.dockstep.harness.WebClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,26 +30,25 @@ class ServerIT {
     static final Path LESSONS = Path.of("src/test/resources/fixtures/lessons");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger LEARNERS = new AtomicInteger();
+    private static TestApp server;
     private static Path data;
     private static App app;
     private static String base;
     private static final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     @BeforeAll
-    static void start() throws Exception {
-        data = Files.createTempDirectory(Path.of("/tmp"), "ds-srv-");
-        Config config = Config.defaults().withDirs(data, LESSONS).withPorts(0, Ports.free());
-        app = App.create(config, Map.of(), new PrintStream(output, true, StandardCharsets.UTF_8));
-        app.start();
-        base = "http://localhost:" + app.port();
+    static void start() {
+        server = TestApp.start(LESSONS, config -> config, Map.of(), new PrintStream(output, true, StandardCharsets.UTF_8));
+        data = server.data();
+        app = server.app();
+        base = server.base();
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.stop();
+        if (server != null) {
+            server.close();
         }
-        RealDocker.deleteTree(data);
     }
 
     /** A freshly signed-up learner; the name is also their registry user. */

@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.App;
-import dev.dockstep.Config;
 import dev.dockstep.harness.Browser;
 import dev.dockstep.harness.Cli;
-import dev.dockstep.harness.Ports;
-import dev.dockstep.harness.RealDocker;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
+import dev.dockstep.harness.TestApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,16 +22,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** A learner in a real browser runs the real docker CLI and sees steps pass. */
 class TagStepE2E {
-    private static Path data;
+    private static TestApp server;
     private static App app;
     private static ChromeDriver browser;
 
     @BeforeAll
-    static void start() throws Exception {
-        data = Files.createTempDirectory(Path.of("/tmp"), "ds-e2e-");
-        Config config = Config.defaults().withDirs(data, Path.of("lessons")).withPorts(0, Ports.free());
-        app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
-        app.start();
+    static void start() {
+        server = TestApp.start(Path.of("lessons"), config -> config);
+        app = server.app();
         browser = Browser.start();
         Browser.signUp(browser, "http://localhost:" + app.port(), "learner", "learner-password");
     }
@@ -46,10 +39,9 @@ class TagStepE2E {
         if (browser != null) {
             browser.quit();
         }
-        if (app != null) {
-            app.stop();
+        if (server != null) {
+            server.close();
         }
-        RealDocker.deleteTree(data);
     }
 
     @Test
