@@ -1,6 +1,5 @@
 package dev.dockstep.bench;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** Percentiles of a set of durations in nanoseconds, reported in milliseconds. */
@@ -25,9 +24,5 @@ record Stats(double p50, double p95, double p99, int count) {
     @Override
     public String toString() {
         return "p50 " + p50 + " ms, p95 " + p95 + " ms, p99 " + p99 + " ms (n=" + count + ")";
-    }
-
-    static String list(long[] values) {
-        return Arrays.toString(values);
     }
 }

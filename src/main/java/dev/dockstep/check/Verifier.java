@@ -26,11 +26,6 @@ public final class Verifier {
     private static final Pattern REGISTRY = Pattern.compile(
             "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?");
 
-    /** The usage of a check kind ({@code "ref ref"}), or empty when no such kind exists. */
-    public static Optional<String> usage(String kind) {
-        return Optional.ofNullable(KINDS.get(kind)).map(CheckKind::usage);
-    }
-
     /** The names of every check kind, for lint messages. */
     public static List<String> kinds() {
         return KINDS.keySet().stream().sorted().toList();

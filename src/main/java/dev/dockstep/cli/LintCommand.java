@@ -1,9 +1,7 @@
 package dev.dockstep.cli;
 
 import dev.dockstep.lesson.Catalog;
-import dev.dockstep.lesson.LessonLoader;
 import dev.dockstep.lesson.Problem;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
@@ -20,10 +18,7 @@ final class LintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + " is not a folder");
-        }
-        Catalog catalog = new LessonLoader().load(dir);
+        Catalog catalog = LessonsFolder.load(dir);
         catalog.problems().stream()
                 .sorted(Comparator.comparing((Problem p) -> p.file().toString()).thenComparingInt(Problem::line))
                 .forEach(System.out::println);

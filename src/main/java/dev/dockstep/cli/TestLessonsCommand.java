@@ -2,8 +2,6 @@ package dev.dockstep.cli;
 
 import dev.dockstep.check.LessonProver;
 import dev.dockstep.lesson.Catalog;
-import dev.dockstep.lesson.LessonLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -21,10 +19,7 @@ final class TestLessonsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + " is not a folder");
-        }
-        Catalog catalog = new LessonLoader().load(dir);
+        Catalog catalog = LessonsFolder.load(dir);
         if (catalog.hasErrors()) {
             catalog.problems().forEach(System.out::println);
             System.out.println("dockstep lint finds errors; fix them first");
