@@ -71,9 +71,4 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
     public String databaseUrl() {
         return database != null ? database : "jdbc:sqlite:" + dataDir.toAbsolutePath().normalize().resolve("progress.db");
     }
-
-    public Config withBinaries(String dockerdBinary, String registryBinary) {
-        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
-    }
 }

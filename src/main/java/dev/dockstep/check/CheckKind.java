@@ -3,22 +3,34 @@ package dev.dockstep.check;
 import java.util.List;
 
 /** One kind of check as lessons write it: its name, its arguments, and how it is decided. */
-interface CheckKind {
+abstract class CheckKind {
     /** What an argument must be once variables are replaced. */
     enum Arg { REF, REGISTRY }
 
-    String name();
+    private final String name;
+    private final List<Arg> args;
 
-    List<Arg> args();
+    CheckKind(String name, Arg... args) {
+        this.name = name;
+        this.args = List.of(args);
+    }
+
+    final String name() {
+        return name;
+    }
+
+    final List<Arg> args() {
+        return args;
+    }
 
     /** What the arguments are, for lint messages: {@code "ref"}, {@code "ref ref"}. */
-    default String usage() {
-        return String.join(" ", args().stream().map(a -> a.name().toLowerCase()).toList());
+    final String usage() {
+        return String.join(" ", args.stream().map(a -> a.name().toLowerCase()).toList());
     }
 
     /**
      * Decides the check. {@code args} have had their variables replaced, number exactly
      * {@code args().size()}, and each parses as its {@link Arg} says (the verifier makes sure).
      */
-    Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable, RegistryUnavailable;
+    abstract Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable, RegistryUnavailable;
 }

@@ -6,19 +6,13 @@ import java.util.List;
 import java.util.Objects;
 
 /** {@code image ref}: the image exists in the learner's daemon. */
-final class ImageCheck implements CheckKind {
-    @Override
-    public String name() {
-        return "image";
+final class ImageCheck extends CheckKind {
+    ImageCheck() {
+        super("image", Arg.REF);
     }
 
     @Override
-    public List<Arg> args() {
-        return List.of(Arg.REF);
-    }
-
-    @Override
-    public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
+    Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
         ImageRef ref = Verifier.ref(args.get(0));
         var found = context.docker().image(ref);
         if (found.isPresent()) {

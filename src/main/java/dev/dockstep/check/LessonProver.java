@@ -6,10 +6,7 @@ import dev.dockstep.lesson.Lesson;
 import dev.dockstep.lesson.Quiz;
 import dev.dockstep.lesson.Step;
 import dev.dockstep.lesson.Variables;
-import dev.dockstep.sandbox.DockerClients;
-import dev.dockstep.sandbox.ManagedDaemon;
-import dev.dockstep.sandbox.OfflineImages;
-import dev.dockstep.sandbox.PracticeRegistry;
+import dev.dockstep.sandbox.LocalSandbox;
 import dev.dockstep.sandbox.SandboxException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,10 +17,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -37,7 +34,6 @@ import java.util.stream.Stream;
  */
 public final class LessonProver {
     static final String USER = "learner";
-    private static final Duration START = Duration.ofSeconds(30);
     private static final Duration SOLUTION_TIMEOUT = Duration.ofSeconds(120);
 
     private final PrintStream out;
@@ -176,62 +172,52 @@ public final class LessonProver {
         }
     }
 
-    /** One lesson's throwaway dockerd, registry and learner account. */
+    /**
+     * One lesson's throwaway sandbox: the same {@link LocalSandbox} the server runs (a managed
+     * dockerd, the practice registry and dockstep's read account), plus a learner account.
+     */
     private static final class Sandbox implements AutoCloseable {
         private final Path dir;
-        private final ManagedDaemon daemon;
-        private final PracticeRegistry registry;
+        private final LocalSandbox local;
         private final String password;
-        private final Credentials service;
 
-        private Sandbox(Path dir, ManagedDaemon daemon, PracticeRegistry registry, String password, Credentials service) {
+        private Sandbox(Path dir, LocalSandbox local, String password) {
             this.dir = dir;
-            this.daemon = daemon;
-            this.registry = registry;
+            this.local = local;
             this.password = password;
-            this.service = service;
         }
 
         static Sandbox start(Path dir) {
-            ManagedDaemon daemon = ManagedDaemon.start(dir.resolve("docker"), "dockerd", START);
+            LocalSandbox local;
             try {
-                PracticeRegistry registry = PracticeRegistry.start(dir.resolve("registry"), "docker-registry",
-                        freePort(), START);
-                String password = randomSecret();
-                registry.accounts().put(USER, password.toCharArray());
-                Credentials service = new Credentials("dockstep-checker", randomSecret());
-                registry.accounts().put(service.username(), service.secret().toCharArray(),
-                        dev.dockstep.sandbox.Htpasswd.RANDOM_SECRET_COST);
-                Files.createDirectories(dir.resolve("docker-config"));
-                return new Sandbox(dir, daemon, registry, password, service);
-            } catch (IOException | RuntimeException e) {
-                daemon.close();
-                throw e instanceof SandboxException s ? s : new SandboxException(e.getMessage(), e);
+                local = new LocalSandbox(true, dir, "dockerd", "docker-registry", freePort(), Map.of());
+            } catch (IOException e) {
+                throw new SandboxException("no free port for the registry: " + e.getMessage(), e);
             }
+            local.start();
+            String password = randomSecret();
+            local.setPassword(USER, password.toCharArray());
+            return new Sandbox(dir, local, password);
         }
 
         String dockerHost() {
-            return daemon.dockerHost();
+            return local.info().dockerHost();
         }
 
         Path dockerConfig() {
-            return dir.resolve("docker-config");
+            return local.info().dockerConfig();
         }
 
         String registryAddress() {
-            return registry.address();
+            return local.info().registry();
         }
 
         Credentials service() {
-            return service;
+            return local.serviceAccount().map(a -> new Credentials(a.user(), a.password())).orElseThrow();
         }
 
         void seed(List<String> images) {
-            try (var docker = DockerClients.writable(dockerHost())) {
-                images.forEach(image -> OfflineImages.ensure(docker, image));
-            } catch (IOException e) {
-                throw new SandboxException("could not load the setup images: " + e.getMessage(), e);
-            }
+            local.seed(images);
         }
 
         /**
@@ -268,11 +254,7 @@ public final class LessonProver {
 
         @Override
         public void close() {
-            try {
-                registry.close();
-            } finally {
-                daemon.close();
-            }
+            local.close();
         }
 
         private static String randomSecret() {

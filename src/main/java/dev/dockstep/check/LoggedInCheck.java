@@ -4,19 +4,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code logged-in registry}: the learner's CLI config holds credentials for it, and they work. */
-final class LoggedInCheck implements CheckKind {
-    @Override
-    public String name() {
-        return "logged-in";
+final class LoggedInCheck extends CheckKind {
+    LoggedInCheck() {
+        super("logged-in", Arg.REGISTRY);
     }
 
     @Override
-    public List<Arg> args() {
-        return List.of(Arg.REGISTRY);
-    }
-
-    @Override
-    public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
+    Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
         String registry = args.get(0);
         String login = registry.equals(ImageRef.DOCKER_HUB) ? "docker login" : "docker login " + registry;
         DockerConfigFile.Lookup lookup = DockerConfigFile.lookup(context.dockerConfig(), registry, context.helperPath());

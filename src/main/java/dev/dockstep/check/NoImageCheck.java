@@ -3,19 +3,13 @@ package dev.dockstep.check;
 import java.util.List;
 
 /** {@code no-image ref}: the name is gone from the learner's daemon. */
-final class NoImageCheck implements CheckKind {
-    @Override
-    public String name() {
-        return "no-image";
+final class NoImageCheck extends CheckKind {
+    NoImageCheck() {
+        super("no-image", Arg.REF);
     }
 
     @Override
-    public List<Arg> args() {
-        return List.of(Arg.REF);
-    }
-
-    @Override
-    public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
+    Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
         ImageRef ref = Verifier.ref(args.get(0));
         var found = context.docker().image(ref);
         if (found.isEmpty()) {

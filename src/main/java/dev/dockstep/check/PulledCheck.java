@@ -3,19 +3,13 @@ package dev.dockstep.check;
 import java.util.List;
 
 /** {@code pulled ref}: Docker reported a pull of the reference since the step began, and it is present. */
-final class PulledCheck implements CheckKind {
-    @Override
-    public String name() {
-        return "pulled";
+final class PulledCheck extends CheckKind {
+    PulledCheck() {
+        super("pulled", Arg.REF);
     }
 
     @Override
-    public List<Arg> args() {
-        return List.of(Arg.REF);
-    }
-
-    @Override
-    public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
+    Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
         ImageRef ref = Verifier.ref(args.get(0));
         boolean pulled = context.docker().pullsSince(context.stepStarted()).stream().anyMatch(id -> same(id, ref));
         if (!pulled) {

@@ -5,19 +5,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** {@code pushed ref}: the registry serves the tag, and it is the learner's local image. */
-final class PushedCheck implements CheckKind {
-    @Override
-    public String name() {
-        return "pushed";
+final class PushedCheck extends CheckKind {
+    PushedCheck() {
+        super("pushed", Arg.REF);
     }
 
     @Override
-    public List<Arg> args() {
-        return List.of(Arg.REF);
-    }
-
-    @Override
-    public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable, RegistryUnavailable {
+    Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable, RegistryUnavailable {
         ImageRef ref = Verifier.ref(args.get(0));
         var local = context.docker().image(ref);
         if (local.isEmpty()) {

@@ -3,19 +3,13 @@ package dev.dockstep.check;
 import java.util.List;
 
 /** {@code same-image ref ref}: both names point at one image ID. */
-final class SameImageCheck implements CheckKind {
-    @Override
-    public String name() {
-        return "same-image";
+final class SameImageCheck extends CheckKind {
+    SameImageCheck() {
+        super("same-image", Arg.REF, Arg.REF);
     }
 
     @Override
-    public List<Arg> args() {
-        return List.of(Arg.REF, Arg.REF);
-    }
-
-    @Override
-    public Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
+    Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
         ImageRef first = Verifier.ref(args.get(0));
         ImageRef second = Verifier.ref(args.get(1));
         var a = context.docker().image(first);

@@ -72,6 +72,11 @@ public final class StepChecker {
         return body;
     }
 
+    /** The learner's values for {@code {{user}}}, {@code {{registry}}} and {@code {{repo}}}. */
+    public Variables variables(Learner learner) {
+        return variables.apply(learner);
+    }
+
     /** The steps of a lesson the learner has passed. */
     public Set<String> passedSteps(Learner learner, Lesson lesson) {
         return store.progress(learner.name()).stream()

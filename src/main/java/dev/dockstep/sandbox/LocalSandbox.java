@@ -138,10 +138,6 @@ public final class LocalSandbox implements AutoCloseable {
         return info;
     }
 
-    public boolean managed() {
-        return managed;
-    }
-
     /** True when learners push to real Docker Hub. */
     public boolean dockerHub() {
         return dockerHub;

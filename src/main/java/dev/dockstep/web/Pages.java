@@ -112,7 +112,7 @@ final class Pages {
     }
 
     private Map<String, Object> lessonModel(Context ctx, Learner learner, Catalog now, Lesson lesson) {
-        Variables variables = Variables.forRegistry(learner.name(), sandbox.registry());
+        Variables variables = checker.variables(learner);
         Set<String> passed = checker.passedSteps(learner, lesson);
         String current = checker.currentStep(learner, lesson).map(Step::id).orElse(null);
         List<StepView> steps = new ArrayList<>();
