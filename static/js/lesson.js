@@ -167,10 +167,17 @@ function setUpPasswordForm() {
   });
 }
 
+// <html data-live="on"> while the server's stream is registered; "off" while it reconnects.
+function markLive(events) {
+  events.addEventListener("connected", () => { document.documentElement.dataset.live = "on"; });
+  events.addEventListener("error", () => { document.documentElement.dataset.live = "off"; });
+}
+
 // Steps pass live: the server follows Docker and tells this page the moment a step is done.
 function follow() {
   const query = lesson ? `?course=${encodeURIComponent(lesson.dataset.course)}&lesson=${encodeURIComponent(lesson.dataset.lesson)}` : "";
   const events = new EventSource(`/events${query}`);
+  markLive(events);
   // Close the stream when the page goes, or browsers keep it and run out of connections.
   window.addEventListener("pagehide", () => events.close());
   events.addEventListener("lessons-changed", () => window.location.reload());

@@ -39,7 +39,10 @@ public final class Accounts {
     private final SecureRandom random = new SecureRandom();
     /** Open sessions by token hash: a session's learner never changes, so only sign-out drops one. */
     private final java.util.Map<String, CachedSession> sessions = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Roles, read again after a second: {@code dockstep instructor add} runs in another process. */
+    /**
+     * Roles, read again after a second: {@code dockstep instructor add} runs in another process.
+     * Pages that an instructor sees differently ask for the role fresh (see {@link #learnerFor(String, boolean)}).
+     */
     private final java.util.Map<String, CachedRole> roles = new java.util.concurrent.ConcurrentHashMap<>();
     private static final long ROLE_MILLIS = 1000;
     private static final int MAX_CACHED = 100_000;
@@ -147,8 +150,18 @@ public final class Accounts {
         return new Outcome.SignedIn(stored.get().learner(), newSession(stored.get().learner()));
     }
 
-    /** The learner a session token belongs to, while the session lasts. */
+    /** The learner a session token belongs to, while the session lasts; the role may be a second old. */
     public Optional<Learner> learnerFor(String token) {
+        return learnerFor(token, false);
+    }
+
+    /**
+     * The learner a session token belongs to, while the session lasts.
+     *
+     * @param freshRole read the role from the database rather than the one-second cache, so that a
+     *     grant made a moment ago by {@code dockstep instructor add} shows at once
+     */
+    public Optional<Learner> learnerFor(String token, boolean freshRole) {
         if (token == null || token.isBlank() || token.length() > 100) {
             return Optional.empty();
         }
@@ -178,12 +191,12 @@ public final class Accounts {
             sessions.put(hash, cached);
         }
         String name = cached.learner();
-        return role(name, now).map(role -> new Learner(name, role));
+        return role(name, now, freshRole).map(role -> new Learner(name, role));
     }
 
-    private Optional<Learner.Role> role(String name, long now) {
+    private Optional<Learner.Role> role(String name, long now, boolean fresh) {
         CachedRole cached = roles.get(name);
-        if (cached != null && now - cached.readAt() < ROLE_MILLIS) {
+        if (!fresh && cached != null && now - cached.readAt() < ROLE_MILLIS) {
             return Optional.of(cached.role());
         }
         Optional<Learner.Role> role = db.read(connection -> {

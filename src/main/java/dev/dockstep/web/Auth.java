@@ -30,7 +30,7 @@ final class Auth {
 
     /** Before every request: who is signed in, and a CSRF token for the forms on the page. */
     void identify(Context ctx) {
-        ctx.attribute(LEARNER, accounts.learnerFor(ctx.cookie(SESSION)));
+        ctx.attribute(LEARNER, accounts.learnerFor(ctx.cookie(SESSION), showsRole(ctx.path())));
         if (ctx.cookie(CSRF) == null) {
             String token = token();
             setCookie(ctx, CSRF, token, -1, SameSite.STRICT);
@@ -38,6 +38,14 @@ final class Auth {
         } else {
             ctx.attribute(CSRF, ctx.cookie(CSRF));
         }
+    }
+
+    /**
+     * Pages an instructor sees differently read the role fresh, so a grant shows at once; the
+     * others (lesson pages, checks: the busy ones) may use a role read up to a second ago.
+     */
+    private static boolean showsRole(String path) {
+        return path.equals("/") || path.equals("/events") || path.startsWith("/instructor");
     }
 
     static Optional<Learner> learner(Context ctx) {

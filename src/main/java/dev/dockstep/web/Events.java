@@ -28,7 +28,9 @@ final class Events {
         Optional<OpenLesson> open = learner == null || course == null || lesson == null ? Optional.empty()
                 : Optional.of(new OpenLesson(learner, course, lesson));
         clients.put(client, new Client(Optional.ofNullable(learner), open));
-        client.sendComment("connected");
+        // A named event, not a comment: the page marks itself live on it, so anyone (a test
+        // included) knows the stream is registered here and no step-passed can be missed.
+        client.sendEvent("connected", Map.of());
     }
 
     /** The lessons that learners have open now. */

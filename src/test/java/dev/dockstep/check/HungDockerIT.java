@@ -72,7 +72,8 @@ class HungDockerIT {
             Duration took = Duration.between(start, Instant.now());
             assertInstanceOf(Verdict.Unavailable.class, verdict);
             assertTrue(verdict.reason().startsWith("The check timed out"), verdict.reason());
-            assertTrue(took.compareTo(DEADLINE.plusMillis(300)) < 0, "took " + took);
+            // Without the deadline this never returns; the slack is for a busy CI machine.
+            assertTrue(took.compareTo(DEADLINE.plusSeconds(2)) < 0, "took " + took);
         }
     }
 

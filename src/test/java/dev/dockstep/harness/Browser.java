@@ -40,6 +40,13 @@ public final class Browser {
                 .until(d -> d.getPageSource().contains("Signed in as"));
     }
 
+    /** Waits until the page's event stream is registered with the server, so no live event is missed. */
+    public static void awaitLive(WebDriver driver) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10)).until(
+                d -> "on".equals(((org.openqa.selenium.JavascriptExecutor) d)
+                        .executeScript("return document.documentElement.dataset.live")));
+    }
+
     /**
      * Runs an axe-core scan of the page and fails on any serious or critical violation, naming
      * each with the elements it found.

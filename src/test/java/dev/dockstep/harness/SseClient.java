@@ -63,11 +63,15 @@ public final class SseClient implements AutoCloseable {
                 StringBuilder data = new StringBuilder();
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     if (line.startsWith(":")) {
-                        connected = true;
+                        continue;
                     } else if (line.startsWith("event:")) {
                         name = line.substring(6).strip();
                     } else if (line.startsWith("data:")) {
                         data.append(line.substring(5).strip());
+                    } else if (line.isEmpty() && "connected".equals(name)) {
+                        connected = true; // the server has registered this stream
+                        name = "message";
+                        data.setLength(0);
                     } else if (line.isEmpty() && data.length() > 0) {
                         events.add(new Event(name, data.toString(), System.nanoTime()));
                         name = "message";

@@ -112,7 +112,7 @@ class CourseE2E {
                 Browser.assertAccessible(browser, "lesson page");
                 Browser.screenshot(browser, "lesson");
             }
-            Thread.sleep(200); // the page's live connection opens
+            Browser.awaitLive(browser);
             for (Step step : lesson.steps()) {
                 System.out.println("course:   step " + step.id());
                 WebElement element = browser.findElement(By.id("step-" + step.id()));

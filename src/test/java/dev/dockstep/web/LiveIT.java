@@ -70,7 +70,7 @@ class LiveIT {
                     JSON.readTree(passed.data()));
             System.out.printf("step-passed arrived %d ms after docker tag exited (after a daemon restart)%n",
                     (passed.arrivedNanos() - exited) / 1_000_000);
-            assertNotNull(otherLesson.next(Duration.ofSeconds(2)), "every page of the learner is told; each page filters");
+            assertNotNull(otherLesson.next(Duration.ofSeconds(10)), "every page of the learner is told; each page filters");
             assertNull(stranger.next(Duration.ofMillis(200)), "a visitor who is not that learner is not told");
 
             // The next exercise is a login: the docker config folder, not the daemon, tells of it.

@@ -84,10 +84,10 @@ class TagStepE2E {
 
         browser.get("http://localhost:" + app.port() + "/courses/docker-hub/push");
         WebElement step = browser.findElement(By.cssSelector(".step[data-kind='exercise']"));
-        Thread.sleep(300); // the page's event stream connects
+        Browser.awaitLive(browser);
         Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "push", ref).requireSuccess();
 
-        new WebDriverWait(browser, Duration.ofSeconds(3)).until(ExpectedConditions.attributeContains(step, "class", "passed"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.attributeContains(step, "class", "passed"));
         assertEquals("Step passed: Push backend 0.1", step.findElement(By.cssSelector(".actions .status")).getText());
         Browser.screenshot(browser, "lesson-step-passed-live");
     }
