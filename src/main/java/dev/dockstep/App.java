@@ -4,6 +4,7 @@ import dev.dockstep.account.Accounts;
 import dev.dockstep.account.SignInThrottle;
 import dev.dockstep.check.Credentials;
 import dev.dockstep.check.DockerFacts;
+import dev.dockstep.check.ImageIndex;
 import dev.dockstep.check.LiveVerifier;
 import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.StepChecker;
@@ -104,7 +105,9 @@ public final class App {
         ProgressStore store = new ProgressStore(db);
         LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, config.dockerHub(), data,
                 config.dockerdBinary(), config.registryBinary(), config.registryPort(), env);
-        DockerFacts docker = new DockerFacts(sandbox.info().dockerHost(), config.checkDeadline());
+        // Checks answer image lookups from memory while the live verifier follows Docker's events.
+        ImageIndex images = new ImageIndex();
+        DockerFacts docker = new DockerFacts(sandbox.info().dockerHost(), config.checkDeadline(), images);
         RegistryClient registry = new RegistryClient(host -> host.equals(sandbox.info().registry())
                 ? sandbox.serviceAccount().map(a -> new Credentials(a.user(), a.password())) : Optional.empty(),
                 config.checkDeadline());
@@ -120,7 +123,7 @@ public final class App {
                 sandbox.info(), accounts, store, sandbox::setPassword);
         catalog.onChange(server::lessonsChanged);
         // Following events needs a long-lived connection; it gets a facade of its own.
-        LiveVerifier live = new LiveVerifier(new DockerFacts(sandbox.info().dockerHost(), Duration.ofDays(1)),
+        LiveVerifier live = new LiveVerifier(new DockerFacts(sandbox.info().dockerHost(), Duration.ofDays(1)), images,
                 sandbox.info().dockerConfig(), catalog, checker, server::openLessons, server::stepPassed);
         return new App(config, lock, catalog, db, sandbox, docker, live, server.create(), out);
     }

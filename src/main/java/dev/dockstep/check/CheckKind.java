@@ -28,6 +28,11 @@ abstract class CheckKind {
         return String.join(" ", args.stream().map(a -> a.name().toLowerCase()).toList());
     }
 
+    /** Whether the check looks up local images, which may be answered from an {@link ImageIndex}. */
+    boolean looksAtImages() {
+        return true;
+    }
+
     /**
      * Decides the check. {@code args} have had their variables replaced, number exactly
      * {@code args().size()}, and each parses as its {@link Arg} says (the verifier makes sure).

@@ -21,6 +21,7 @@ import com.github.dockerjava.api.model.EventType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -33,17 +34,45 @@ public final class DockerFacts implements AutoCloseable {
     private final String dockerHost;
     private final Duration deadline;
     private final DockerClient docker;
+    private final Shared shared;
+    /** Null for a facade that always asks Docker. */
+    private final ImageIndex index;
+    private final boolean owner;
     private static final Duration LOGIN_MEMORY = Duration.ofSeconds(30);
-    private final java.util.Map<String, Instant> acceptedLogins = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long IMAGE_LIST_NANOS = 500_000_000L;
+
+    /** What a facade and its {@link #direct()} view share. */
+    private static final class Shared {
+        final java.util.Map<String, Instant> acceptedLogins = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+        volatile ListedImages listed;
+    }
+
+    private record ListedImages(ImageIndex.Snapshot images, long at) {
+    }
 
     /**
+     * A facade that asks Docker for every fact.
+     *
      * @param dockerHost a {@code DOCKER_HOST} value such as {@code unix:///var/run/docker.sock};
      *     {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH} are honoured
      * @param deadline how long one request may take
      */
     public DockerFacts(String dockerHost, Duration deadline) {
+        this(dockerHost, deadline, null);
+    }
+
+    /**
+     * A facade that answers image lookups from {@code index} while its event stream is followed.
+     *
+     * @param index null to ask Docker every time
+     */
+    public DockerFacts(String dockerHost, Duration deadline, ImageIndex index) {
         this.dockerHost = dockerHost;
         this.deadline = deadline;
+        this.index = index;
+        this.owner = true;
+        this.shared = new Shared();
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost)
                 .build();
@@ -57,8 +86,32 @@ public final class DockerFacts implements AutoCloseable {
         this.docker = DockerClientImpl.getInstance(config, new ReadOnlyHttpClient(transport));
     }
 
+    private DockerFacts(DockerFacts base) {
+        this.dockerHost = base.dockerHost;
+        this.deadline = base.deadline;
+        this.docker = base.docker;
+        this.shared = base.shared;
+        this.index = null;
+        this.owner = false;
+    }
+
     public String dockerHost() {
         return dockerHost;
+    }
+
+    /** This facade on the same connection, asking Docker for every fact; closing it does nothing. */
+    public DockerFacts direct() {
+        return index == null ? this : new DockerFacts(this);
+    }
+
+    /** Whether image lookups are answered from memory now (see {@link ImageIndex}). */
+    boolean answersFromMemory() {
+        return index != null && index.isFollowed();
+    }
+
+    /** How many requests this facade has made to Docker: for tests and the benchmark. */
+    public long requests() {
+        return shared.requests.get();
     }
 
     /** Succeeds when the daemon answers a ping. */
@@ -66,11 +119,22 @@ public final class DockerFacts implements AutoCloseable {
         ask(() -> docker.pingCmd().exec());
     }
 
-    /** The image that {@code ref} names in the daemon, if any. */
-    public Optional<InspectImageResponse> image(ImageRef ref) throws DockerUnavailable {
+    /**
+     * The image that {@code ref} names in the daemon, if any: from memory while the event stream
+     * is followed, else from Docker. A reference by digest always asks Docker.
+     */
+    public Optional<LocalImage> image(ImageRef ref) throws DockerUnavailable {
+        if (index != null && ref.digest().isEmpty()) {
+            Optional<ImageIndex.Snapshot> known = index.current(this::listImages);
+            if (known.isPresent()) {
+                return known.get().image(ref);
+            }
+        }
         return ask(() -> {
             try {
-                return Optional.of(docker.inspectImageCmd(ref.familiar()).exec());
+                InspectImageResponse found = docker.inspectImageCmd(ref.familiar()).exec();
+                return Optional.of(new LocalImage(found.getId(),
+                        List.copyOf(Objects.requireNonNullElse(found.getRepoDigests(), List.of()))));
             } catch (NotFoundException absent) {
                 return Optional.empty();
             }
@@ -78,25 +142,29 @@ public final class DockerFacts implements AutoCloseable {
     }
 
     /**
-     * Every image in the daemon, for explaining what is there instead. It only feeds the wording
-     * of a failure ("images named backend: …"), never a verdict, so a list up to half a second old
-     * is reused: listing every image is the costliest request a check makes.
+     * The names of the images that share {@code ref}'s last path part, sorted, for explaining what
+     * is there instead. It only feeds the wording of a failure ("images named backend: …"), never
+     * a verdict, so without the index a listing up to half a second old is reused: listing every
+     * image is the costliest request a check makes.
      */
-    public List<Image> images() throws DockerUnavailable {
-        CachedImages cached = imageList;
-        if (cached != null && System.nanoTime() - cached.at() < IMAGE_LIST_NANOS) {
-            return cached.images();
+    public List<String> namesakes(ImageRef ref) throws DockerUnavailable {
+        if (index != null) {
+            Optional<ImageIndex.Snapshot> known = index.current(this::listImages);
+            if (known.isPresent()) {
+                return known.get().namesakes(ref);
+            }
         }
-        List<Image> images = ask(() -> docker.listImagesCmd().exec());
-        imageList = new CachedImages(images, System.nanoTime());
-        return images;
+        ListedImages listed = shared.listed;
+        if (listed == null || System.nanoTime() - listed.at() >= IMAGE_LIST_NANOS) {
+            listed = new ListedImages(ImageIndex.Snapshot.of(listImages(), 0), System.nanoTime());
+            shared.listed = listed;
+        }
+        return listed.images().namesakes(ref);
     }
 
-    private record CachedImages(List<Image> images, long at) {
+    private List<Image> listImages() throws DockerUnavailable {
+        return ask(() -> docker.listImagesCmd().exec());
     }
-
-    private static final long IMAGE_LIST_NANOS = 500_000_000L;
-    private volatile CachedImages imageList;
 
     /**
      * Asks the daemon to validate credentials with the registry ({@code POST /auth}, the one
@@ -107,7 +175,7 @@ public final class DockerFacts implements AutoCloseable {
     public Optional<String> authenticate(String registry, Credentials credentials) throws DockerUnavailable {
         String address = registry.equals(ImageRef.DOCKER_HUB) ? DockerConfigFile.HUB_KEY : registry;
         String key = acceptedKey(registry, credentials);
-        Instant accepted = acceptedLogins.get(key);
+        Instant accepted = shared.acceptedLogins.get(key);
         if (accepted != null && accepted.plus(LOGIN_MEMORY).isAfter(Instant.now())) {
             return Optional.empty();
         }
@@ -115,7 +183,7 @@ public final class DockerFacts implements AutoCloseable {
             try {
                 docker.authCmd().withAuthConfig(new AuthConfig().withRegistryAddress(address)
                         .withUsername(credentials.username()).withPassword(credentials.secret())).exec();
-                acceptedLogins.put(key, Instant.now());
+                shared.acceptedLogins.put(key, Instant.now());
                 return Optional.empty();
             } catch (UnauthorizedException | InternalServerErrorException e) {
                 // Daemons answer 401 or 500 when the registry refuses; both carry its reason.
@@ -171,11 +239,19 @@ public final class DockerFacts implements AutoCloseable {
     /**
      * Follows the daemon's image events from {@code since} until the stream ends (the daemon
      * stopped, or {@link #close} was called). Returns when it ends; the caller reconnects.
+     * {@code onConnected} runs once the daemon has answered, before the first event.
      */
-    public void followImageEvents(Instant since, java.util.function.Consumer<Event> onEvent) throws DockerUnavailable {
+    public void followImageEvents(Instant since, Runnable onConnected, java.util.function.Consumer<Event> onEvent)
+            throws DockerUnavailable {
         ask(() -> {
             try (var callback = docker.eventsCmd().withSince(seconds(since)).withEventTypeFilter(EventType.IMAGE)
                     .exec(new ResultCallback.Adapter<Event>() {
+                        @Override
+                        public void onStart(java.io.Closeable stream) {
+                            super.onStart(stream);
+                            onConnected.run();
+                        }
+
                         @Override
                         public void onNext(Event event) {
                             onEvent.accept(event);
@@ -202,6 +278,7 @@ public final class DockerFacts implements AutoCloseable {
     }
 
     private <T> T ask(Supplier<T> request) throws DockerUnavailable {
+        shared.requests.incrementAndGet();
         try {
             return request.get();
         } catch (ReadOnlyHttpClient.ReadOnlyViolation e) {
@@ -234,6 +311,9 @@ public final class DockerFacts implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!owner) {
+            return;
+        }
         try {
             docker.close();
         } catch (IOException e) {

@@ -46,6 +46,7 @@ public final class LiveVerifier implements AutoCloseable {
     }
 
     private final DockerFacts events;
+    private final ImageIndex images;
     private final Path dockerConfig;
     private final Supplier<Catalog> catalog;
     private final StepChecker checker;
@@ -59,11 +60,13 @@ public final class LiveVerifier implements AutoCloseable {
 
     /**
      * @param events a facade used only to follow the event stream (its deadline must be long)
+     * @param images told when the stream connects, drops and moves, so checks may answer from it
      * @param open the lessons that learners have open now
      */
-    public LiveVerifier(DockerFacts events, Path dockerConfig, Supplier<Catalog> catalog, StepChecker checker,
-                        Supplier<Set<OpenLesson>> open, Listener listener) {
+    public LiveVerifier(DockerFacts events, ImageIndex images, Path dockerConfig, Supplier<Catalog> catalog,
+                        StepChecker checker, Supplier<Set<OpenLesson>> open, Listener listener) {
         this.events = events;
+        this.images = images;
         this.dockerConfig = dockerConfig;
         this.catalog = catalog;
         this.checker = checker;
@@ -114,7 +117,9 @@ public final class LiveVerifier implements AutoCloseable {
         while (running) {
             try {
                 // Reconnecting from the last event seen replays what happened while we were away.
-                events.followImageEvents(lastEvent, event -> {
+                events.followImageEvents(lastEvent, images::followed, event -> {
+                    // Before the recheck: the checks it starts must not see the images as they were.
+                    images.changed();
                     if (event.getTimeNano() != null) {
                         lastEvent = Instant.ofEpochSecond(0, event.getTimeNano());
                     }
@@ -125,6 +130,8 @@ public final class LiveVerifier implements AutoCloseable {
                 LOG.debug("event stream: {}", e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("event stream failed: {}", e.toString());
+            } finally {
+                images.lost();
             }
             if (!running) {
                 return;

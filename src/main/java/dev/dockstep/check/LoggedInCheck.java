@@ -10,6 +10,11 @@ final class LoggedInCheck extends CheckKind {
     }
 
     @Override
+    boolean looksAtImages() {
+        return false;
+    }
+
+    @Override
     Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
         String registry = args.get(0);
         String login = registry.equals(ImageRef.DOCKER_HUB) ? "docker login" : "docker login " + registry;

@@ -15,7 +15,7 @@ final class NoImageCheck extends CheckKind {
         if (found.isEmpty()) {
             return new Verdict.Passed(ref + " is no longer among your images.");
         }
-        return new Verdict.Failed(ref + " is still among your images (ID " + ImageCheck.shortId(found.get().getId()) + ").",
+        return new Verdict.Failed(ref + " is still among your images (ID " + ImageCheck.shortId(found.get().id()) + ").",
                 "Remove that name with `docker rmi " + ref + "`; other names of the same image stay.");
     }
 }

@@ -1,7 +1,6 @@
 package dev.dockstep.check;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /** {@code pushed ref}: the registry serves the tag, and it is the learner's local image. */
@@ -16,7 +15,7 @@ final class PushedCheck extends CheckKind {
         var local = context.docker().image(ref);
         if (local.isEmpty()) {
             return new Verdict.Failed(ref + " is not among your images, so it cannot have been pushed; "
-                    + ImageCheck.namesakes(ref, context.docker().images()) + ".",
+                    + ImageCheck.namesakes(ref, context.docker()) + ".",
                     "Tag the image first with `docker tag SOURCE " + ref + "`, then `docker push " + ref + "`.");
         }
         Optional<String> remote = context.registry().manifestDigest(ref);
@@ -24,7 +23,7 @@ final class PushedCheck extends CheckKind {
             return new Verdict.Failed("The registry " + ref.domain() + " has no " + ref.familiarName() + ":" + ref.tag()
                     + " yet.", "Send it with `docker push " + ref + "`.");
         }
-        List<String> repoDigests = Objects.requireNonNullElse(local.get().getRepoDigests(), List.of());
+        List<String> repoDigests = local.get().repoDigests();
         String wanted = ref.familiarName() + "@" + remote.get();
         if (repoDigests.contains(wanted)) {
             return new Verdict.Passed(ref + " is on the registry (" + shortDigest(remote.get()) + ").");

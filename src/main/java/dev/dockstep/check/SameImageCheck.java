@@ -17,11 +17,11 @@ final class SameImageCheck extends CheckKind {
         if (a.isEmpty() || b.isEmpty()) {
             ImageRef missing = a.isEmpty() ? first : second;
             return new Verdict.Failed(missing + " is not among your images; "
-                    + ImageCheck.namesakes(missing, context.docker().images()) + ".",
+                    + ImageCheck.namesakes(missing, context.docker()) + ".",
                     "Make " + second + " a second name of " + first + " with `docker tag " + first + " " + second + "`.");
         }
-        String idA = a.get().getId();
-        String idB = b.get().getId();
+        String idA = a.get().id();
+        String idB = b.get().id();
         if (idA.equals(idB)) {
             return new Verdict.Passed(first + " and " + second + " are the same image (ID " + ImageCheck.shortId(idA) + ").");
         }
