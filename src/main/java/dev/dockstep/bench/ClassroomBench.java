@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code bench classroom} and {@code bench startup}: 200 learners check their own steps at once
@@ -29,6 +27,31 @@ final class ClassroomBench {
     static final int LEARNERS = 200;
     static final int SECONDS = 30;
 
+    /**
+     * wrk's script: each of its two threads takes every other learner's cookie, and each request
+     * (a step check, a JSON POST) goes as the thread's next learner in turn.
+     */
+    private static final String LUA = """
+            local next_id = 0
+            function setup(thread)
+              thread:set("id", next_id)
+              next_id = next_id + 1
+            end
+            local cookies = {}
+            local turn = 0
+            function init(args)
+              local n = 0
+              for line in io.lines(args[1]) do
+                if n % 2 == id then table.insert(cookies, line) end
+                n = n + 1
+              end
+            end
+            function request()
+              turn = turn % #cookies + 1
+              return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["Cookie"] = cookies[turn]}, "{}")
+            end
+            """;
+
     private final PrintStream out;
 
     ClassroomBench(PrintStream out) {
@@ -36,6 +59,9 @@ final class ClassroomBench {
     }
 
     Map<String, Object> run(Path dir, boolean classroom) throws Exception {
+        if (classroom) {
+            PagesBench.requireTools();
+        }
         Path lessons = Files.createDirectories(dir.resolve("lessons/classroom"));
         Files.writeString(lessons.resolve("index.md"), "---\ntitle: Classroom\n---\n");
         Files.writeString(lessons.resolve("01-check.md"), "---\ntitle: Check\nsetup:\n  images: [backend:0.1]\n---\n"
@@ -69,41 +95,23 @@ final class ClassroomBench {
                 }
             }
             out.printf("classroom: %d learners checking their own steps for %d s …%n", LEARNERS, SECONDS);
-            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-            AtomicLong errors = new AtomicLong();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
-            ExecutorService learners = Executors.newFixedThreadPool(LEARNERS);
-            for (String cookie : cookies) {
-                learners.execute(() -> {
-                    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(server.base() + "/api/check/classroom/check/tag-it"))
-                            .header("Content-Type", "application/json").header("Cookie", cookie)
-                            .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
-                    while (System.nanoTime() < end) {
-                        long start = System.nanoTime();
-                        try {
-                            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                            if (response.statusCode() != 200) {
-                                errors.incrementAndGet();
-                            }
-                        } catch (Exception e) {
-                            errors.incrementAndGet();
-                        }
-                        latencies.add(System.nanoTime() - start);
-                    }
-                });
-            }
-            learners.shutdown();
-            learners.awaitTermination(SECONDS + 60, TimeUnit.SECONDS);
-            Stats stats = Stats.of(latencies);
-            double throughput = Math.round(latencies.size() / (double) SECONDS * 10) / 10.0;
+            Path cookieFile = dir.resolve("cookies.txt");
+            Files.write(cookieFile, cookies);
+            Path script = dir.resolve("classroom.lua");
+            Files.writeString(script, LUA);
+            // One connection per learner's worth of load: 200 connections, and the script hands
+            // each request the next learner's cookie, so every learner has about one check in flight.
+            Wrk.Load load = Wrk.run(server.base() + "/api/check/classroom/check/tag-it", LEARNERS, SECONDS, null,
+                    script, cookieFile.toString());
             long rss = server.residentBytes();
-            out.printf("%n  %-34s %d errors, %.1f checks/s, %s (targets: 0 errors, p99 <= 250 ms)%n", "classroom (200 learners)",
-                    errors.get(), throughput, stats);
+            out.printf("%n  %-34s %d errors, %.1f checks/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (n=%d)"
+                    + " (targets: 0 errors, p99 <= 250 ms)%n", "classroom (200 learners)", load.errors(),
+                    load.requestsPerSecond(), load.p50Ms(), load.p90Ms(), load.p99Ms(), load.requests());
             out.printf("  %-34s %.0f MB (target <= 300 MB)%n%n", "resident memory after the load", rss / 1048576.0);
-            results.put("errors", errors.get());
-            results.put("checksPerSecond", throughput);
-            results.put("latency", stats);
+            results.put("errors", load.errors());
+            results.put("checksPerSecond", load.requestsPerSecond());
+            results.put("latency", Map.of("p50Ms", load.p50Ms(), "p90Ms", load.p90Ms(), "p99Ms", load.p99Ms(),
+                    "n", load.requests()));
             results.put("residentMb", Math.round(rss / 1048576.0));
             return results;
         }

@@ -10,12 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code bench pages}: a lesson page for a signed-in learner under 64 connections for 20 s, with
@@ -24,18 +21,11 @@ import java.util.regex.Pattern;
 final class PagesBench {
     static final int CONNECTIONS = 64;
     static final int SECONDS = 20;
-    private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
-    private static final Pattern P99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)");
-    private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
     private final PrintStream out;
 
     PagesBench(PrintStream out) {
         this.out = out;
-    }
-
-    /** One wrk run's figures. */
-    record Load(double requestsPerSecond, double p99Ms, long non2xx) {
     }
 
     Map<String, Object> run(Path dir) throws Exception {
@@ -61,16 +51,16 @@ final class PagesBench {
             }
             try (Nginx nginx = Nginx.start(dir.resolve("nginx"))) {
                 out.printf("pages: %d connections for %d s against dockstep …%n", CONNECTIONS, SECONDS);
-                Load ours = wrk(url, cookie);
+                Wrk.Load ours = Wrk.run(url, CONNECTIONS, SECONDS, "Cookie: " + cookie, null);
                 out.printf("pages: the same against nginx serving the same HTML …%n");
-                Load floor = wrk("http://127.0.0.1:" + nginx.port + "/lesson.html", null);
-                if (floor.non2xx() > 0 || ours.non2xx() > 0) {
-                    throw new IllegalStateException("errors under load (dockstep " + ours.non2xx() + ", nginx "
-                            + floor.non2xx() + "); the comparison would mean nothing");
+                Wrk.Load floor = Wrk.run("http://127.0.0.1:" + nginx.port + "/lesson.html", CONNECTIONS, SECONDS, null, null);
+                if (floor.errors() > 0 || ours.errors() > 0) {
+                    throw new IllegalStateException("errors under load (dockstep " + ours.errors() + ", nginx "
+                            + floor.errors() + "); the comparison would mean nothing");
                 }
                 double ratio = Math.round(ours.requestsPerSecond() / floor.requestsPerSecond() * 100) / 100.0;
                 out.printf("%n  %-34s %.0f req/s, p99 %.2f ms, %d errors%n", "lesson page (dockstep)",
-                        ours.requestsPerSecond(), ours.p99Ms(), ours.non2xx());
+                        ours.requestsPerSecond(), ours.p99Ms(), ours.errors());
                 out.printf("  %-34s %.0f req/s, p99 %.2f ms%n", "same HTML (nginx, the floor)",
                         floor.requestsPerSecond(), floor.p99Ms());
                 out.printf("  %-34s %.2f x nginx (target >= 0.50)%n%n", "throughput", ratio);
@@ -81,31 +71,6 @@ final class PagesBench {
                 return results;
             }
         }
-    }
-
-    private Load wrk(String url, String cookie) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + SECONDS + "s",
-                "--latency"));
-        if (cookie != null) {
-            command.addAll(List.of("-H", "Cookie: " + cookie));
-        }
-        command.add(url);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor(SECONDS + 30, TimeUnit.SECONDS);
-        Matcher rps = RPS.matcher(output);
-        Matcher p99 = P99.matcher(output);
-        if (!rps.find() || !p99.find()) {
-            throw new IllegalStateException("cannot read wrk's output: " + output);
-        }
-        double latency = Double.parseDouble(p99.group(1));
-        latency = switch (p99.group(2)) {
-            case "us" -> latency / 1000;
-            case "s" -> latency * 1000;
-            default -> latency;
-        };
-        Matcher errors = ERRORS.matcher(output);
-        return new Load(Double.parseDouble(rps.group(1)), latency, errors.find() ? Long.parseLong(errors.group(1)) : 0);
     }
 
     static void requireTools() {

@@ -156,8 +156,14 @@ public final class DockerFacts implements AutoCloseable {
         }
         ListedImages listed = shared.listed;
         if (listed == null || System.nanoTime() - listed.at() >= IMAGE_LIST_NANOS) {
-            listed = new ListedImages(ImageIndex.Snapshot.of(listImages(), 0), System.nanoTime());
-            shared.listed = listed;
+            // One listing for every check that finds it old, not one each.
+            synchronized (shared) {
+                listed = shared.listed;
+                if (listed == null || System.nanoTime() - listed.at() >= IMAGE_LIST_NANOS) {
+                    listed = new ListedImages(ImageIndex.Snapshot.of(listImages(), 0), System.nanoTime());
+                    shared.listed = listed;
+                }
+            }
         }
         return listed.images().namesakes(ref);
     }
