@@ -47,10 +47,14 @@ public final class App {
     private final PrintStream out;
     private final DataLock lock;
     private final LiveVerifier live;
+    /** The sandbox starting in the background ({@link #launch}), or null when {@link #start} starts it. */
+    private final java.util.concurrent.CompletableFuture<Void> sandboxStarting;
     private static final int MAX_CONCURRENT_CHECKS = 16;
 
     private App(Config config, DataLock lock, LiveCatalog catalog, Database store, LocalSandbox sandbox,
-                DockerFacts docker, LiveVerifier live, Javalin web, PrintStream out) {
+                java.util.concurrent.CompletableFuture<Void> sandboxStarting, DockerFacts docker, LiveVerifier live,
+                Javalin web, PrintStream out) {
+        this.sandboxStarting = sandboxStarting;
         this.live = live;
         this.config = config;
         this.lock = lock;
@@ -70,30 +74,75 @@ public final class App {
      * @throws StartupException when the data folder cannot be used
      */
     public static App create(Config config, Map<String, String> env, PrintStream out) {
+        return create(config, env, out, false);
+    }
+
+    /**
+     * Creates and starts dockstep, as {@code dockstep serve} does. The sandbox (a daemon, a
+     * registry, the lessons' images) starts in the background while the database opens and the
+     * server is wired, which is most of start-up's time.
+     *
+     * @throws StartupException with one line saying what failed
+     */
+    public static App launch(Config config, Map<String, String> env, PrintStream out) {
+        requirePort(config);
+        App app = create(config, env, out, true);
+        app.start();
+        return app;
+    }
+
+    private static App create(Config config, Map<String, String> env, PrintStream out, boolean sandboxAtOnce) {
         long began = System.nanoTime();
         try {
-            return createTimed(config, env, out);
+            Path data = config.dataDir().toAbsolutePath().normalize();
+            prepareDataDir(data);
+            DataLock lock = DataLock.acquire(data);
+            try {
+                return create(config, lock, data, env, out, sandboxAtOnce);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
         } finally {
             LOG.info("prepared in {} ms (lessons, database, wiring)", millis(began));
         }
     }
 
-    private static App createTimed(Config config, Map<String, String> env, PrintStream out) {
-        Path data = config.dataDir().toAbsolutePath().normalize();
-        prepareDataDir(data);
-        DataLock lock = DataLock.acquire(data);
+    private static App create(Config config, DataLock lock, Path data, Map<String, String> env, PrintStream out,
+                              boolean sandboxAtOnce) {
+        LiveCatalog catalog = new LiveCatalog(config.lessonsDir());
+        catalog.get().problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
+                .forEach(problem -> out.println("warning: " + problem + " (the lesson is not served)"));
+        LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, config.dockerHub(), data,
+                config.dockerdBinary(), config.registryBinary(), config.registryPort(), env);
+        java.util.concurrent.CompletableFuture<Void> sandboxStarting = null;
+        if (sandboxAtOnce) {
+            sandboxStarting = new java.util.concurrent.CompletableFuture<>();
+            var starting = sandboxStarting;
+            Thread thread = new Thread(() -> {
+                try {
+                    startSandbox(sandbox, catalog, out);
+                    starting.complete(null);
+                } catch (Throwable e) {
+                    starting.completeExceptionally(e);
+                }
+            }, "sandbox-start");
+            thread.setDaemon(true);
+            thread.start();
+        }
         try {
-            return create(config, lock, data, env, out);
+            return wire(config, lock, catalog, sandbox, sandboxStarting, out);
         } catch (RuntimeException e) {
-            lock.close();
+            if (sandboxStarting != null) {
+                sandboxStarting.handle((ok, failed) -> null).join();
+            }
+            sandbox.close();
             throw e;
         }
     }
 
-    private static App create(Config config, DataLock lock, Path data, Map<String, String> env, PrintStream out) {
-        LiveCatalog catalog = new LiveCatalog(config.lessonsDir());
-        catalog.get().problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
-                .forEach(problem -> out.println("warning: " + problem + " (the lesson is not served)"));
+    private static App wire(Config config, DataLock lock, LiveCatalog catalog, LocalSandbox sandbox,
+                            java.util.concurrent.CompletableFuture<Void> sandboxStarting, PrintStream out) {
         Database db;
         long dbStart = System.nanoTime();
         try {
@@ -103,8 +152,6 @@ public final class App {
             throw new StartupException(e.getMessage(), e);
         }
         ProgressStore store = new ProgressStore(db);
-        LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, config.dockerHub(), data,
-                config.dockerdBinary(), config.registryBinary(), config.registryPort(), env);
         // Checks answer image lookups from memory while the live verifier follows Docker's events.
         ImageIndex images = new ImageIndex();
         DockerFacts docker = new DockerFacts(sandbox.info().dockerHost(), config.checkDeadline(), images);
@@ -125,7 +172,7 @@ public final class App {
         // Following events needs a long-lived connection; it gets a facade of its own.
         LiveVerifier live = new LiveVerifier(new DockerFacts(sandbox.info().dockerHost(), Duration.ofDays(1)), images,
                 sandbox.info().dockerConfig(), catalog, checker, server::openLessons, server::stepPassed);
-        return new App(config, lock, catalog, db, sandbox, docker, live, server.create(), out);
+        return new App(config, lock, catalog, db, sandbox, sandboxStarting, docker, live, server.create(), out);
     }
 
     /**
@@ -135,32 +182,33 @@ public final class App {
      */
     public void start() {
         long began = System.nanoTime();
-        if (config.port() != 0 && !portIsFree(config.host(), config.port())) {
+        try {
+            requirePort(config);
+        } catch (StartupException e) {
             stop();
-            throw new StartupException("port " + config.port() + " is already in use; stop what uses it or"
-                    + " choose another with --port", null);
+            throw e;
         }
         try {
-            sandbox.start();
-        } catch (SandboxException e) {
+            if (sandboxStarting == null) {
+                startSandbox(sandbox, catalog, out);
+            } else {
+                sandboxStarting.join();
+            }
+        } catch (SandboxException | java.util.concurrent.CompletionException e) {
             stop();
-            throw new StartupException(e.getMessage(), e);
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            throw new StartupException(cause.getMessage(), cause);
         }
         long sandboxReady = System.nanoTime();
-        try {
-            sandbox.seed(catalog.get().setupImages());
-        } catch (SandboxException e) {
-            out.println("warning: " + e.getMessage());
-        }
         try {
             if (config.watch()) {
                 catalog.watch();
             }
-            long seeded = System.nanoTime();
+            long webBegan = System.nanoTime();
             web.start(config.host(), config.port());
             live.start();
-            LOG.info("started in {} ms: sandbox {} ms, lesson images {} ms, web {} ms", millis(began), millis(began)
-                    - millis(sandboxReady), millis(sandboxReady) - millis(seeded), millis(seeded));
+            LOG.info("started in {} ms: waiting for the sandbox {} ms, web {} ms", millis(began),
+                    millis(began) - millis(sandboxReady), millis(webBegan));
         } catch (RuntimeException e) {
             stop();
             if (causedBy(e, BindException.class)) {
@@ -174,8 +222,33 @@ public final class App {
         }
     }
 
+    /** Starts the daemon and the registry, then loads the lessons' images (a failure there only warns). */
+    private static void startSandbox(LocalSandbox sandbox, LiveCatalog catalog, PrintStream out) {
+        long began = System.nanoTime();
+        sandbox.start();
+        long started = System.nanoTime();
+        try {
+            sandbox.seed(catalog.get().setupImages());
+        } catch (SandboxException e) {
+            out.println("warning: " + e.getMessage());
+        }
+        LOG.info("sandbox ready in {} ms (daemon and registry {} ms, lesson images {} ms)", millis(began),
+                (started - began) / 1_000_000, millis(started));
+    }
+
+    private static void requirePort(Config config) {
+        if (config.port() != 0 && !portIsFree(config.host(), config.port())) {
+            throw new StartupException("port " + config.port() + " is already in use; stop what uses it or"
+                    + " choose another with --port", null);
+        }
+    }
+
     /** Stops the web server, the registry and the managed daemon, and closes the database. */
     public void stop() {
+        if (sandboxStarting != null) {
+            // Let a start in the background finish before stopping what it started.
+            sandboxStarting.handle((ok, failed) -> null).join();
+        }
         try {
             web.stop();
         } finally {

@@ -75,8 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         Config config = new Config(host, port, data, lessons, mode, registryPort, dockerdBinary, registryBinary,
                 Duration.ofMillis(checkTimeoutMs), watch, database, registry.equals("hub"));
         PrintStream out = System.out;
-        App app = App.create(config, System.getenv(), out);
-        app.start();
+        App app = App.launch(config, System.getenv(), out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("dockstep: stopping");

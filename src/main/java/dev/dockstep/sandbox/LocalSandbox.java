@@ -120,9 +120,7 @@ public final class LocalSandbox implements AutoCloseable {
             return;
         }
         try (var docker = DockerClients.writable(info.dockerHost())) {
-            for (String image : images) {
-                OfflineImages.ensure(docker, image);
-            }
+            OfflineImages.ensure(docker, images);
         } catch (java.io.IOException | RuntimeException e) {
             Throwable cause = e;
             while (cause.getCause() != null && cause.getCause() != cause) {

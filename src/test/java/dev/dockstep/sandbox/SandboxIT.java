@@ -108,6 +108,13 @@ class SandboxIT {
             assertEquals("sha256:" + OfflineImages.sha256(configOf(OfflineImages.archive("backend:0.1"))), id);
             OfflineImages.ensure(docker, "frontend:0.1");
             assertFalse(id.equals(docker.inspectImageCmd("frontend:0.1").exec().getId()), "two images, two IDs");
+            // Several at once, in one archive: the ones present are skipped, each new one is as alone.
+            OfflineImages.ensure(docker, java.util.List.of("backend:0.1", "second:0.2", "third:0.3"));
+            for (String ref : java.util.List.of("second:0.2", "third:0.3")) {
+                assertEquals("sha256:" + OfflineImages.sha256(configOf(OfflineImages.archive(ref))),
+                        docker.inspectImageCmd(ref).exec().getId(), ref);
+            }
+            assertEquals(id, docker.inspectImageCmd("backend:0.1").exec().getId());
         }
     }
 
