@@ -93,6 +93,7 @@ public final class App {
 
     private static App create(Config config, Map<String, String> env, PrintStream out, boolean sandboxAtOnce) {
         long began = System.nanoTime();
+        LOG.info("the JVM has been up {} ms", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         try {
             Path data = config.dataDir().toAbsolutePath().normalize();
             prepareDataDir(data);

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 final class ClassroomBench {
     static final int LEARNERS = 200;
     static final int SECONDS = 30;
+    private static final int STARTS = 3;
 
     /**
      * wrk's script: each of its two threads takes every other learner's cookie, and each request
@@ -66,12 +67,25 @@ final class ClassroomBench {
         Files.writeString(lessons.resolve("index.md"), "---\ntitle: Classroom\n---\n");
         Files.writeString(lessons.resolve("01-check.md"), "---\ntitle: Check\nsetup:\n  images: [backend:0.1]\n---\n"
                 + "## Tag it\n```check\nimage {{repo}}/class:1\nsame-image backend:0.1 {{repo}}/class:1\n```\n");
-        out.println("startup: launching dockstep and waiting for /healthz …");
         Map<String, Object> results = new LinkedHashMap<>();
+        // Start-up varies by several hundred ms from run to run on a shared 2-core machine: the
+        // figure is the median of three starts, each on a fresh data folder.
+        List<Long> starts = new ArrayList<>();
+        for (int i = 1; i < STARTS; i++) {
+            out.printf("startup: launching dockstep (%d of %d) and waiting for /healthz …%n", i, STARTS);
+            try (Server server = Server.startWarm(dir.resolve("start-" + i), dir.resolve("lessons"))) {
+                starts.add(Math.round((server.healthyNanos - server.startedNanos) / 1e6));
+            }
+        }
+        out.printf("startup: launching dockstep (%d of %d) and waiting for /healthz …%n", STARTS, STARTS);
         try (Server server = Server.startWarm(dir, dir.resolve("lessons"))) {
-            double startup = (server.healthyNanos - server.startedNanos) / 1e6;
-            out.printf("%n  %-34s %.0f ms (target <= 2000 ms)%n%n", "start-up to the first 200 on /healthz", startup);
-            results.put("startupMs", Math.round(startup));
+            starts.add(Math.round((server.healthyNanos - server.startedNanos) / 1e6));
+            List<Long> sorted = starts.stream().sorted().toList();
+            long median = sorted.get(sorted.size() / 2);
+            out.printf("%n  %-34s %d ms, median of %d (%d-%d ms) (target <= 2000 ms)%n%n",
+                    "start-up to the first 200 on /healthz", median, STARTS, sorted.get(0), sorted.get(sorted.size() - 1));
+            results.put("startupMs", median);
+            results.put("startupRunsMs", starts);
             if (!classroom) {
                 return results;
             }
