@@ -14,9 +14,4 @@ public record CheckContext(DockerFacts docker, RegistryClient registry, Path doc
         this(docker, registry, dockerConfig, stepStarted,
                 java.util.Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin"));
     }
-
-    /** This context, with every image fact asked of Docker rather than remembered. */
-    CheckContext askingDocker() {
-        return new CheckContext(docker.direct(), registry, dockerConfig, stepStarted, helperPath);
-    }
 }

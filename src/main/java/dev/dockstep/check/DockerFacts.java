@@ -34,19 +34,14 @@ public final class DockerFacts implements AutoCloseable {
     private final String dockerHost;
     private final Duration deadline;
     private final DockerClient docker;
-    private final Shared shared;
     /** Null for a facade that always asks Docker. */
     private final ImageIndex index;
-    private final boolean owner;
     private static final Duration LOGIN_MEMORY = Duration.ofSeconds(30);
     private static final long IMAGE_LIST_NANOS = 500_000_000L;
-
-    /** What a facade and its {@link #direct()} view share. */
-    private static final class Shared {
-        final java.util.Map<String, Instant> acceptedLogins = new java.util.concurrent.ConcurrentHashMap<>();
-        final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
-        volatile ListedImages listed;
-    }
+    private final java.util.Map<String, Instant> acceptedLogins = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+    private final Object listingLock = new Object();
+    private volatile ListedImages listed;
 
     private record ListedImages(ImageIndex.Snapshot images, long at) {
     }
@@ -63,16 +58,15 @@ public final class DockerFacts implements AutoCloseable {
     }
 
     /**
-     * A facade that answers image lookups from {@code index} while its event stream is followed.
+     * A facade that answers image lookups from {@code index} while its event stream is followed,
+     * for a daemon on this machine (a unix socket); any other daemon is always asked.
      *
      * @param index null to ask Docker every time
      */
     public DockerFacts(String dockerHost, Duration deadline, ImageIndex index) {
         this.dockerHost = dockerHost;
         this.deadline = deadline;
-        this.index = index;
-        this.owner = true;
-        this.shared = new Shared();
+        this.index = dockerHost.startsWith("unix://") ? index : null;
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost)
                 .build();
@@ -86,22 +80,8 @@ public final class DockerFacts implements AutoCloseable {
         this.docker = DockerClientImpl.getInstance(config, new ReadOnlyHttpClient(transport));
     }
 
-    private DockerFacts(DockerFacts base) {
-        this.dockerHost = base.dockerHost;
-        this.deadline = base.deadline;
-        this.docker = base.docker;
-        this.shared = base.shared;
-        this.index = null;
-        this.owner = false;
-    }
-
     public String dockerHost() {
         return dockerHost;
-    }
-
-    /** This facade on the same connection, asking Docker for every fact; closing it does nothing. */
-    public DockerFacts direct() {
-        return index == null ? this : new DockerFacts(this);
     }
 
     /** Whether image lookups are answered from memory now (see {@link ImageIndex}). */
@@ -109,9 +89,19 @@ public final class DockerFacts implements AutoCloseable {
         return index != null && index.isFollowed();
     }
 
+    /**
+     * Makes sure that image lookups from memory reflect every change the daemon made before
+     * {@code asOf}, by asking the daemon's event log (see {@link ImageIndex#catchUp}).
+     */
+    void catchUp(Instant asOf) throws DockerUnavailable {
+        if (index != null) {
+            index.catchUp(asOf, this::anyImageEventAfter);
+        }
+    }
+
     /** How many requests this facade has made to Docker: for tests and the benchmark. */
     public long requests() {
-        return shared.requests.get();
+        return requests.get();
     }
 
     /** Succeeds when the daemon answers a ping. */
@@ -154,18 +144,18 @@ public final class DockerFacts implements AutoCloseable {
                 return known.get().namesakes(ref);
             }
         }
-        ListedImages listed = shared.listed;
-        if (listed == null || System.nanoTime() - listed.at() >= IMAGE_LIST_NANOS) {
+        ListedImages known = listed;
+        if (known == null || System.nanoTime() - known.at() >= IMAGE_LIST_NANOS) {
             // One listing for every check that finds it old, not one each.
-            synchronized (shared) {
-                listed = shared.listed;
-                if (listed == null || System.nanoTime() - listed.at() >= IMAGE_LIST_NANOS) {
-                    listed = new ListedImages(ImageIndex.Snapshot.of(listImages(), 0), System.nanoTime());
-                    shared.listed = listed;
+            synchronized (listingLock) {
+                known = listed;
+                if (known == null || System.nanoTime() - known.at() >= IMAGE_LIST_NANOS) {
+                    known = new ListedImages(ImageIndex.Snapshot.of(listImages(), 0), System.nanoTime());
+                    listed = known;
                 }
             }
         }
-        return listed.images().namesakes(ref);
+        return known.images().namesakes(ref);
     }
 
     private List<Image> listImages() throws DockerUnavailable {
@@ -181,7 +171,7 @@ public final class DockerFacts implements AutoCloseable {
     public Optional<String> authenticate(String registry, Credentials credentials) throws DockerUnavailable {
         String address = registry.equals(ImageRef.DOCKER_HUB) ? DockerConfigFile.HUB_KEY : registry;
         String key = acceptedKey(registry, credentials);
-        Instant accepted = shared.acceptedLogins.get(key);
+        Instant accepted = acceptedLogins.get(key);
         if (accepted != null && accepted.plus(LOGIN_MEMORY).isAfter(Instant.now())) {
             return Optional.empty();
         }
@@ -189,7 +179,7 @@ public final class DockerFacts implements AutoCloseable {
             try {
                 docker.authCmd().withAuthConfig(new AuthConfig().withRegistryAddress(address)
                         .withUsername(credentials.username()).withPassword(credentials.secret())).exec();
-                shared.acceptedLogins.put(key, Instant.now());
+                acceptedLogins.put(key, Instant.now());
                 return Optional.empty();
             } catch (UnauthorizedException | InternalServerErrorException e) {
                 // Daemons answer 401 or 500 when the registry refuses; both carry its reason.
@@ -212,6 +202,33 @@ public final class DockerFacts implements AutoCloseable {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+    }
+
+    /** Whether the daemon logged an image event after {@code after}, up to {@code until}. */
+    private boolean anyImageEventAfter(Instant after, Instant until) throws DockerUnavailable {
+        long afterNanos = after.getEpochSecond() * 1_000_000_000L + after.getNano();
+        java.util.concurrent.atomic.AtomicBoolean any = new java.util.concurrent.atomic.AtomicBoolean();
+        ask(() -> {
+            try {
+                docker.eventsCmd()
+                        .withSince(seconds(after))
+                        .withUntil(seconds(until))
+                        .withEventTypeFilter(EventType.IMAGE)
+                        .exec(new ResultCallback.Adapter<Event>() {
+                            @Override
+                            public void onNext(Event event) {
+                                if (event.getTimeNano() == null || event.getTimeNano() > afterNanos) {
+                                    any.set(true);
+                                }
+                            }
+                        }).awaitCompletion(deadline.toMillis(), TimeUnit.MILLISECONDS);
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading Docker's events", e);
+            }
+        });
+        return any.get();
     }
 
     /** The image pulls the daemon reported since {@code since}, as the references it names. */
@@ -284,7 +301,7 @@ public final class DockerFacts implements AutoCloseable {
     }
 
     private <T> T ask(Supplier<T> request) throws DockerUnavailable {
-        shared.requests.incrementAndGet();
+        requests.incrementAndGet();
         try {
             return request.get();
         } catch (ReadOnlyHttpClient.ReadOnlyViolation e) {
@@ -317,9 +334,6 @@ public final class DockerFacts implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!owner) {
-            return;
-        }
         try {
             docker.close();
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.dockstep.check;
 
 import com.github.dockerjava.api.model.Image;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,18 +21,31 @@ import java.util.concurrent.atomic.AtomicLong;
  *       lost, every lookup goes to Docker.</li>
  *   <li>Any image event (tag, untag, delete, push, pull, load, import) marks it stale; the next
  *       lookup lists the images again, one listing shared by every lookup waiting for it.</li>
- *   <li>A failed verdict is never decided from memory alone: the {@link Verifier} asks Docker
- *       again, because the event of a command that just finished may still be on its way.</li>
+ *   <li>A failed verdict is never decided from memory alone: the event of a command that just
+ *       finished may still be on its way. The {@link Verifier} first {@linkplain #catchUp catches
+ *       up}: it asks the daemon for the image events up to now (a cheap request, shared by every
+ *       check waiting for it), marks memory stale if any is news, and decides again.</li>
+ *   <li>Only for a daemon on this machine (a unix socket): catching up compares the daemon's
+ *       clock with ours.</li>
  * </ul>
  */
 public final class ImageIndex {
     private final AtomicLong changes = new AtomicLong();
     private final Object listing = new Object();
+    private final Object catchingUp = new Object();
     private volatile boolean following;
     private volatile Snapshot snapshot;
+    /** The daemon's time of the newest event told, in nanoseconds since the epoch. */
+    private volatile long seenNanos;
+    /** Memory holds every change the daemon made up to this moment (nanoseconds since the epoch). */
+    private volatile long currentUpToNanos;
 
-    /** The event stream is connected. Changes may have been missed meanwhile, so list again. */
-    public void followed() {
+    /**
+     * The event stream is connected and replays from {@code since}. Changes may have been missed
+     * meanwhile, so list again.
+     */
+    public void followed(Instant since) {
+        seenNanos = Math.max(seenNanos, nanos(since));
         changes.incrementAndGet();
         following = true;
     }
@@ -51,8 +65,41 @@ public final class ImageIndex {
     }
 
     /** An image event arrived. */
-    public void changed() {
+    public void changed(Instant at) {
         changes.incrementAndGet();
+        seenNanos = Math.max(seenNanos, nanos(at));
+    }
+
+    /** Asks the daemon whether it reported image events after one moment, up to another. */
+    @FunctionalInterface
+    interface EventLog {
+        boolean anyAfter(Instant after, Instant until) throws DockerUnavailable;
+    }
+
+    /**
+     * Makes sure memory holds every change the daemon made before {@code asOf}: one request to the
+     * daemon's event log answers for every check that began before it was sent.
+     */
+    void catchUp(Instant asOf, EventLog log) throws DockerUnavailable {
+        long wanted = nanos(asOf);
+        if (currentUpToNanos >= wanted) {
+            return;
+        }
+        synchronized (catchingUp) {
+            if (currentUpToNanos >= wanted) {
+                return;
+            }
+            Instant until = Instant.now();
+            if (log.anyAfter(Instant.ofEpochSecond(0, seenNanos), until)) {
+                // News still on its way to the stream: the next lookup lists again.
+                changes.incrementAndGet();
+            }
+            currentUpToNanos = nanos(until);
+        }
+    }
+
+    private static long nanos(Instant at) {
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     /** Lists every image in the daemon. */

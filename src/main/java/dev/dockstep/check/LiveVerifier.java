@@ -117,12 +117,13 @@ public final class LiveVerifier implements AutoCloseable {
         while (running) {
             try {
                 // Reconnecting from the last event seen replays what happened while we were away.
-                events.followImageEvents(lastEvent, images::followed, event -> {
-                    // Before the recheck: the checks it starts must not see the images as they were.
-                    images.changed();
+                Instant since = lastEvent;
+                events.followImageEvents(since, () -> images.followed(since), event -> {
                     if (event.getTimeNano() != null) {
                         lastEvent = Instant.ofEpochSecond(0, event.getTimeNano());
                     }
+                    // Before the recheck: the checks it starts must not see the images as they were.
+                    images.changed(lastEvent);
                     recheck();
                 });
                 backoff = Duration.ofMillis(100);

@@ -85,12 +85,13 @@ public final class Verifier {
      */
     public StepVerdict verify(List<Check> checks, Function<String, String> resolve, CheckContext context) {
         long start = System.nanoTime();
+        java.time.Instant began = java.time.Instant.now();
         List<String> shown = new ArrayList<>();
         List<Future<Verdict>> pending = new ArrayList<>();
         for (Check check : checks) {
             List<String> args = check.args().stream().map(resolve).toList();
             shown.add((check.kind() + " " + String.join(" ", args)).strip());
-            pending.add(pool.submit(() -> bounded(check.kind(), args, context, start)));
+            pending.add(pool.submit(() -> bounded(check.kind(), args, context, start, began)));
         }
         List<CheckResult> results = new ArrayList<>();
         for (int i = 0; i < pending.size(); i++) {
@@ -99,13 +100,14 @@ public final class Verifier {
         return StepVerdict.of(results);
     }
 
-    private Verdict bounded(String name, List<String> args, CheckContext context, long start) throws InterruptedException {
+    private Verdict bounded(String name, List<String> args, CheckContext context, long start, java.time.Instant began)
+            throws InterruptedException {
         long left = deadline.toNanos() - (System.nanoTime() - start);
         if (!permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
             return timedOut();
         }
         try {
-            return decide(name, args, context);
+            return decide(name, args, context, began);
         } finally {
             permits.release();
         }
@@ -134,7 +136,7 @@ public final class Verifier {
                 + deadline.toMillis() + " ms.", "Docker may be busy or stuck; check again in a moment.");
     }
 
-    private static Verdict decide(String name, List<String> args, CheckContext context) {
+    private static Verdict decide(String name, List<String> args, CheckContext context, java.time.Instant began) {
         Optional<String> problem = argumentProblem(name, args);
         if (problem.isPresent()) {
             return new Verdict.Failed("This check cannot be made: " + problem.get() + ".",
@@ -145,8 +147,10 @@ public final class Verifier {
             Verdict verdict = kind.decide(args, context);
             if (verdict instanceof Verdict.Failed && kind.looksAtImages() && context.docker().answersFromMemory()) {
                 // Memory may be a moment behind: the event of a command that just finished can
-                // still be on its way. A failure is only ever given after asking Docker itself.
-                verdict = kind.decide(args, context.askingDocker());
+                // still be on its way. A failure is only given once memory has caught up with
+                // everything the daemon did before this check began.
+                context.docker().catchUp(began);
+                verdict = kind.decide(args, context);
             }
             return verdict;
         } catch (DockerUnavailable e) {

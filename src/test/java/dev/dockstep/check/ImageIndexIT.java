@@ -63,6 +63,10 @@ class ImageIndexIT {
         assertInstanceOf(Verdict.Passed.class, decide("same-image", "backend:0.1", "indexed:1"));
         assertInstanceOf(Verdict.Passed.class, decide("no-image", "indexed:2"));
         assertEquals(0, facts.requests() - before, "nothing changed, so nothing was asked");
+        before = facts.requests();
+        Verdict typo = decide("image", "indexd:1");
+        assertEquals("indexd:1 is not among your images; no image is named indexd.", typo.reason());
+        assertEquals(1, facts.requests() - before, "a failure asks the daemon's event log once, then memory decides");
 
         seen = index.changes();
         docker.docker("rmi", "indexed:1").requireSuccess();
@@ -75,19 +79,19 @@ class ImageIndexIT {
     @Test
     void a_failure_from_memory_is_confirmed_by_asking_docker() throws Exception {
         // Memory that missed an event (as if it were still on its way): the tag below is not told.
-        index.followed();
+        index.followed(Instant.now());
         assertInstanceOf(Verdict.Failed.class, decide("image", "unseen:1"));
         docker.docker("tag", "backend:0.1", "unseen:1").requireSuccess();
         long before = facts.requests();
         Verdict verdict = decide("image", "unseen:1");
         assertInstanceOf(Verdict.Passed.class, verdict, verdict.reason());
-        assertTrue(facts.requests() > before, "memory said no, so Docker was asked");
+        assertTrue(facts.requests() > before, "memory said no, so the daemon's event log was asked");
         docker.docker("rmi", "unseen:1").requireSuccess();
     }
 
     @Test
     void without_the_stream_every_check_asks_docker() throws Exception {
-        index.followed();
+        index.followed(Instant.now());
         index.lost();
         docker.docker("tag", "backend:0.1", "direct:1").requireSuccess();
         long before = facts.requests();
@@ -100,7 +104,9 @@ class ImageIndexIT {
     private void follow() throws InterruptedException {
         follower = new Thread(() -> {
             try {
-                events.followImageEvents(Instant.now(), index::followed, event -> index.changed());
+                Instant since = Instant.now();
+                events.followImageEvents(since, () -> index.followed(since),
+                        event -> index.changed(Instant.ofEpochSecond(0, event.getTimeNano())));
             } catch (DockerUnavailable e) {
                 // closed at the end of the test
             } finally {
