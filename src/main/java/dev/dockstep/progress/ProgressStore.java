@@ -22,9 +22,9 @@ public final class ProgressStore implements AutoCloseable {
     private final boolean owns;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     /**
-     * Each learner's rows, read once and dropped on that learner's next write. Every write goes
-     * through this store and one server owns a data folder, so the copy cannot go stale. (Several
-     * servers on one PostgreSQL database would need to share the invalidation.)
+     * Each learner's rows, read once and then kept up to date by each write after it commits.
+     * Every write goes through this store and one server owns a data folder, so the copy cannot
+     * go stale. (Several servers on one PostgreSQL database would need to share the updates.)
      */
     private final java.util.Map<String, List<StepProgress>> byLearner = new java.util.concurrent.ConcurrentHashMap<>();
     /** A number that changes whenever a learner's progress does, for caches of pages built from it. */
@@ -58,45 +58,53 @@ public final class ProgressStore implements AutoCloseable {
      */
     public int recordAttempt(String learner, String course, String lesson, String step, boolean passed,
                              String verdictJson, long now) {
-        byLearner.remove(learner);
-        int attempt = db.transaction(connection -> {
-            int attempts;
+        StepProgress written = db.transaction(connection -> {
+            StepProgress before = null;
             try (PreparedStatement find = connection.prepareStatement(
-                    "SELECT attempts FROM step_progress WHERE learner=? AND course=? AND lesson=? AND step=?")) {
+                    "SELECT attempts, status, first_attempt_at, passed_at FROM step_progress"
+                            + " WHERE learner=? AND course=? AND lesson=? AND step=?")) {
                 bind(find, learner, course, lesson, step);
                 try (ResultSet rs = find.executeQuery()) {
-                    attempts = rs.next() ? rs.getInt(1) : 0;
+                    if (rs.next()) {
+                        long passedAt = rs.getLong(4);
+                        Long passedAtOrNull = rs.wasNull() ? null : passedAt;
+                        before = new StepProgress(course, lesson, step, StepStatus.valueOf(rs.getString(2)), rs.getInt(1),
+                                rs.getLong(3), passedAtOrNull, null);
+                    }
                 }
             }
-            int next = attempts + 1;
-            if (attempts == 0) {
+            // A passed step stays passed; a later failing attempt is still recorded below.
+            StepProgress after = before == null
+                    ? new StepProgress(course, lesson, step, passed ? StepStatus.PASSED : StepStatus.ATTEMPTED, 1, now,
+                            passed ? now : null, verdictJson)
+                    : new StepProgress(course, lesson, step,
+                            passed || before.status() == StepStatus.PASSED ? StepStatus.PASSED : StepStatus.ATTEMPTED,
+                            before.attempts() + 1, before.firstAttemptAt(),
+                            before.passedAt() == null && passed ? Long.valueOf(now) : before.passedAt(), verdictJson);
+            if (before == null) {
                 try (PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO step_progress (learner, course, lesson, step, status, attempts, first_attempt_at,"
                                 + " passed_at, last_verdict) VALUES (?,?,?,?,?,?,?,?,?)")) {
                     bind(insert, learner, course, lesson, step);
-                    insert.setString(5, (passed ? StepStatus.PASSED : StepStatus.ATTEMPTED).name());
-                    insert.setInt(6, next);
-                    insert.setLong(7, now);
-                    insert.setObject(8, passed ? now : null, java.sql.Types.BIGINT);
+                    insert.setString(5, after.status().name());
+                    insert.setInt(6, after.attempts());
+                    insert.setLong(7, after.firstAttemptAt());
+                    insert.setObject(8, after.passedAt(), java.sql.Types.BIGINT);
                     insert.setString(9, verdictJson);
                     insert.executeUpdate();
                 }
             } else {
-                // A passed step stays passed; a later failing attempt is still recorded below.
                 try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE step_progress SET attempts=?, last_verdict=?,"
-                                + " status=CASE WHEN status='PASSED' OR ? THEN 'PASSED' ELSE 'ATTEMPTED' END,"
-                                + " passed_at=CASE WHEN passed_at IS NULL AND ? THEN ? ELSE passed_at END"
+                        "UPDATE step_progress SET attempts=?, last_verdict=?, status=?, passed_at=?"
                                 + " WHERE learner=? AND course=? AND lesson=? AND step=?")) {
-                    update.setInt(1, next);
+                    update.setInt(1, after.attempts());
                     update.setString(2, verdictJson);
-                    update.setBoolean(3, passed);
-                    update.setBoolean(4, passed);
-                    update.setLong(5, now);
-                    update.setString(6, learner);
-                    update.setString(7, course);
-                    update.setString(8, lesson);
-                    update.setString(9, step);
+                    update.setString(3, after.status().name());
+                    update.setObject(4, after.passedAt(), java.sql.Types.BIGINT);
+                    update.setString(5, learner);
+                    update.setString(6, course);
+                    update.setString(7, lesson);
+                    update.setString(8, step);
                     update.executeUpdate();
                 }
             }
@@ -104,19 +112,45 @@ public final class ProgressStore implements AutoCloseable {
                     "INSERT INTO check_attempt (learner, course, lesson, step, attempt, at, passed, verdict)"
                             + " VALUES (?,?,?,?,?,?,?,?)")) {
                 bind(log, learner, course, lesson, step);
-                log.setInt(5, next);
+                log.setInt(5, after.attempts());
                 log.setLong(6, now);
                 log.setBoolean(7, passed);
                 log.setString(8, verdictJson);
                 log.executeUpdate();
             }
-            return next;
+            return after;
         });
-        byLearner.remove(learner);
+        // Committed: bring the kept copy up to date. Writes of one learner may finish in any
+        // order; attempts only grow, so the row with more attempts is the newer.
+        byLearner.computeIfPresent(learner, (name, rows) -> withRow(rows, written));
         versions.computeIfAbsent(learner, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         listeners.forEach(Runnable::run);
-        return attempt;
+        return written.attempts();
     }
+
+    /** {@code rows} with {@code row} in place of its step's row, unless that one is newer; in query order. */
+    private static List<StepProgress> withRow(List<StepProgress> rows, StepProgress row) {
+        List<StepProgress> updated = new ArrayList<>(rows.size() + 1);
+        boolean found = false;
+        for (StepProgress old : rows) {
+            if (old.course().equals(row.course()) && old.lesson().equals(row.lesson()) && old.step().equals(row.step())) {
+                found = true;
+                updated.add(old.attempts() >= row.attempts() ? old : row);
+            } else {
+                updated.add(old);
+            }
+        }
+        if (!found) {
+            updated.add(row);
+            updated.sort(QUERY_ORDER);
+        }
+        return List.copyOf(updated);
+    }
+
+    /** The order of {@link #query}'s rows. */
+    private static final java.util.Comparator<StepProgress> QUERY_ORDER = java.util.Comparator
+            .comparing(StepProgress::course).thenComparing(StepProgress::lesson)
+            .thenComparingLong(StepProgress::firstAttemptAt);
 
     /** Changes whenever the learner's progress changes. */
     public long version(String learner) {
@@ -126,8 +160,8 @@ public final class ProgressStore implements AutoCloseable {
 
     /** One learner's progress on every step they have attempted. */
     public List<StepProgress> progress(String learner) {
-        return byLearner.computeIfAbsent(learner, name -> List.copyOf(db.read(connection ->
-                query(connection, "WHERE learner=?", name))));
+        return byLearner.computeIfAbsent(learner, name -> db.read(connection ->
+                query(connection, "WHERE learner=?", name)).stream().sorted(QUERY_ORDER).toList());
     }
 
     /** Every learner's progress, for the instructor. */

@@ -42,6 +42,33 @@ class ProgressStoreIT {
     }
 
     @Test
+    void the_kept_copy_of_a_learners_progress_matches_the_database_after_concurrent_writes() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("progress.db");
+        List<String> steps = List.of("a-step", "b-step", "c-step");
+        try (ProgressStore store = ProgressStore.open(url)) {
+            store.recordAttempt("alice", "hub", "tag", "b-step", false, "{}", 1);
+            assertEquals(1, store.progress("alice").size(), "now kept in memory");
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int n = i;
+                writes.add(pool.submit(() -> store.recordAttempt("alice", "hub", "tag", steps.get(n % 3), n % 7 == 3,
+                        "{\"n\":" + n + "}", 10 + n)));
+            }
+            for (var write : writes) {
+                write.get();
+            }
+            pool.shutdown();
+            List<StepProgress> kept = store.progress("alice");
+            try (ProgressStore fresh = ProgressStore.open(url)) {
+                assertEquals(fresh.progress("alice"), kept, "what memory holds is what the database holds");
+            }
+            assertEquals(201, kept.stream().mapToInt(StepProgress::attempts).sum());
+            assertTrue(kept.stream().allMatch(p -> p.status() == StepStatus.PASSED), kept.toString());
+        }
+    }
+
+    @Test
     void a_database_that_cannot_be_created_is_one_line_naming_it() throws Exception {
         Path notAFolder = Files.writeString(dir.resolve("file"), "a file where a folder should be");
         Database.StoreException e = assertThrows(Database.StoreException.class,
