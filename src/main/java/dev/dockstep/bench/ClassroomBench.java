@@ -73,7 +73,7 @@ final class ClassroomBench {
         List<Long> starts = new ArrayList<>();
         for (int i = 1; i < STARTS; i++) {
             out.printf("startup: launching dockstep (%d of %d) and waiting for /healthz …%n", i, STARTS);
-            try (Server server = Server.startWarm(dir.resolve("start-" + i), dir.resolve("lessons"))) {
+            try (Server server = Server.startWarm(dir.resolve("s" + i), dir.resolve("lessons"))) {
                 starts.add(Math.round((server.healthyNanos - server.startedNanos) / 1e6));
             }
         }

@@ -38,7 +38,7 @@ final class Server implements AutoCloseable {
     static Server startWarm(Path dir, Path lessons) throws Exception {
         Path jsa = jar().resolveSibling("dockstep.jsa");
         if (!Files.exists(jsa) || Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar())) < 0) {
-            try (Server training = start(dir.resolve("training"), lessons, List.of("-XX:ArchiveClassesAtExit=" + jsa,
+            try (Server training = start(dir.resolve("t"), lessons, List.of("-XX:ArchiveClassesAtExit=" + jsa,
                     "-Xlog:cds=off", "-Xlog:cds+dynamic=off"))) {
                 training.touch();
             }
@@ -72,7 +72,11 @@ final class Server implements AutoCloseable {
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build();
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("dockstep exited: " + Files.readString(dir.resolve("server.log")));
+                // The log's last line says why; the whole log stays in the bench's folder.
+                List<String> log = Files.readAllLines(dir.resolve("server.log")).stream()
+                        .filter(line -> !line.isBlank()).toList();
+                throw new IllegalStateException("dockstep exited with status " + process.waitFor() + ": "
+                        + (log.isEmpty() ? "it printed nothing" : log.get(log.size() - 1)));
             }
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
