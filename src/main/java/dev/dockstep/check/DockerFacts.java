@@ -208,24 +208,9 @@ public final class DockerFacts implements AutoCloseable {
     private boolean anyImageEventAfter(Instant after, Instant until) throws DockerUnavailable {
         long afterNanos = after.getEpochSecond() * 1_000_000_000L + after.getNano();
         java.util.concurrent.atomic.AtomicBoolean any = new java.util.concurrent.atomic.AtomicBoolean();
-        ask(() -> {
-            try {
-                docker.eventsCmd()
-                        .withSince(seconds(after))
-                        .withUntil(seconds(until))
-                        .withEventTypeFilter(EventType.IMAGE)
-                        .exec(new ResultCallback.Adapter<Event>() {
-                            @Override
-                            public void onNext(Event event) {
-                                if (event.getTimeNano() == null || event.getTimeNano() > afterNanos) {
-                                    any.set(true);
-                                }
-                            }
-                        }).awaitCompletion(deadline.toMillis(), TimeUnit.MILLISECONDS);
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading Docker's events", e);
+        imageEvents(after, until, null, event -> {
+            if (event.getTimeNano() == null || event.getTimeNano() > afterNanos) {
+                any.set(true);
             }
         });
         return any.get();
@@ -234,29 +219,43 @@ public final class DockerFacts implements AutoCloseable {
     /** The image pulls the daemon reported since {@code since}, as the references it names. */
     public List<String> pullsSince(Instant since) throws DockerUnavailable {
         List<String> pulls = new ArrayList<>();
-        Instant until = Instant.now();
-        ask(() -> {
+        imageEvents(since, Instant.now(), "pull", event -> {
+            if (event.getId() != null) {
+                pulls.add(event.getId());
+            }
+        });
+        return pulls;
+    }
+
+    /**
+     * The image events the daemon logged from {@code since} to {@code until} (of one action, or
+     * all when {@code action} is null). An answer cut short by the deadline is an error, never
+     * taken for "no events".
+     */
+    private void imageEvents(Instant since, Instant until, String action, java.util.function.Consumer<Event> each)
+            throws DockerUnavailable {
+        boolean complete = ask(() -> {
+            var command = docker.eventsCmd().withSince(seconds(since)).withUntil(seconds(until))
+                    .withEventTypeFilter(EventType.IMAGE);
+            if (action != null) {
+                command = command.withEventFilter(action);
+            }
             try {
-                docker.eventsCmd()
-                        .withSince(seconds(since))
-                        .withUntil(seconds(until))
-                        .withEventTypeFilter(EventType.IMAGE)
-                        .withEventFilter("pull")
-                        .exec(new ResultCallback.Adapter<Event>() {
-                            @Override
-                            public void onNext(Event event) {
-                                if (event.getId() != null) {
-                                    pulls.add(event.getId());
-                                }
-                            }
-                        }).awaitCompletion(deadline.toMillis(), TimeUnit.MILLISECONDS);
-                return null;
+                return command.exec(new ResultCallback.Adapter<Event>() {
+                    @Override
+                    public void onNext(Event event) {
+                        each.accept(event);
+                    }
+                }).awaitCompletion(deadline.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while reading Docker's events", e);
             }
         });
-        return pulls;
+        if (!complete) {
+            throw new DockerUnavailable("Docker at " + dockerHost + " did not list its events within "
+                    + deadline.toMillis() + " ms", null);
+        }
     }
 
     /**
