@@ -99,8 +99,8 @@ public final class DockerFacts implements AutoCloseable {
         }
     }
 
-    /** How many requests this facade has made to Docker: for tests and the benchmark. */
-    public long requests() {
+    /** How many requests this facade has made to Docker: for tests. */
+    long requests() {
         return requests.get();
     }
 
