@@ -11,12 +11,12 @@ import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.StepVerdict;
 import dev.dockstep.check.Verifier;
 import dev.dockstep.sandbox.LocalSandbox;
+import dev.dockstep.sandbox.Ports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -65,7 +65,7 @@ final class ChecksBench {
 
     private Map<String, Object> verdictAgainstFloor(Path dir) throws Exception {
         out.println("checks: starting a sandbox …");
-        try (LocalSandbox sandbox = new LocalSandbox(true, dir, "dockerd", "docker-registry", freePort(), Map.of())) {
+        try (LocalSandbox sandbox = LocalSandbox.throwaway(dir)) {
             sandbox.start();
             sandbox.setPassword(USER, PASSWORD.toCharArray());
             sandbox.seed(List.of("backend:0.1"));
@@ -154,7 +154,7 @@ final class ChecksBench {
                     .append(i).append("\npushed {{repo}}/bench:").append(i).append("\n```\n");
         }
         Files.writeString(lessons.resolve("01-push.md"), lesson.toString());
-        Config config = Config.defaults().withDirs(dir.resolve("data"), dir.resolve("lessons")).withPorts(0, freePort());
+        Config config = Config.defaults().withDirs(dir.resolve("data"), dir.resolve("lessons")).withPorts(0, Ports.free());
         App app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
         app.start();
         try {
@@ -242,12 +242,6 @@ final class ChecksBench {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + output.strip());
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -97,7 +97,7 @@ final class PagesBench {
         }
 
         static Nginx start(Path dir) throws Exception {
-            int port = ChecksBench.freePort();
+            int port = dev.dockstep.sandbox.Ports.free();
             Files.createDirectories(dir.resolve("logs"));
             Path conf = dir.resolve("nginx.conf");
             Files.writeString(conf, """

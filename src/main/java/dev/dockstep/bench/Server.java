@@ -59,10 +59,10 @@ final class Server implements AutoCloseable {
 
     private static Server start(Path dir, Path lessons, List<String> extraJvmOptions) throws Exception {
         Files.createDirectories(dir);
-        int port = ChecksBench.freePort();
+        int port = dev.dockstep.sandbox.Ports.free();
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(), "serve",
                 "--data", dir.resolve("data").toString(), "--lessons", lessons.toString(),
-                "--port", Integer.toString(port), "--registry-port", Integer.toString(ChecksBench.freePort())));
+                "--port", Integer.toString(port), "--registry-port", Integer.toString(dev.dockstep.sandbox.Ports.free())));
         command.addAll(1, extraJvmOptions);
         command.addAll(1, jvmOptions());
         long started = System.nanoTime();

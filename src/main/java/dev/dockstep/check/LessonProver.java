@@ -10,7 +10,6 @@ import dev.dockstep.sandbox.LocalSandbox;
 import dev.dockstep.sandbox.SandboxException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -188,12 +186,7 @@ public final class LessonProver {
         }
 
         static Sandbox start(Path dir) {
-            LocalSandbox local;
-            try {
-                local = new LocalSandbox(true, dir, "dockerd", "docker-registry", freePort(), Map.of());
-            } catch (IOException e) {
-                throw new SandboxException("no free port for the registry: " + e.getMessage(), e);
-            }
+            LocalSandbox local = LocalSandbox.throwaway(dir);
             local.start();
             String password = randomSecret();
             local.setPassword(USER, password.toCharArray());
@@ -261,12 +254,6 @@ public final class LessonProver {
             byte[] bytes = new byte[18];
             new SecureRandom().nextBytes(bytes);
             return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            }
         }
     }
 }

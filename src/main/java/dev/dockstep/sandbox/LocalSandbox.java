@@ -47,6 +47,14 @@ public final class LocalSandbox implements AutoCloseable {
         this(managed, false, dataDir, dockerdBinary, registryBinary, registryPort, env);
     }
 
+    /**
+     * A managed sandbox of its own under {@code dir}, with Debian's {@code dockerd} and
+     * {@code docker-registry} and the registry on a free port: for test-lessons and the benchmarks.
+     */
+    public static LocalSandbox throwaway(Path dir) {
+        return new LocalSandbox(true, dir, "dockerd", "docker-registry", Ports.free(), Map.of());
+    }
+
     /** @param dockerHub learners push to real Docker Hub; no practice registry is started */
     public LocalSandbox(boolean managed, boolean dockerHub, Path dataDir, String dockerdBinary, String registryBinary,
                         int registryPort, Map<String, String> env) {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockstep.App;
 import dev.dockstep.Config;
 import dev.dockstep.harness.DockstepProcess;
-import dev.dockstep.harness.Ports;
+import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
 import dev.dockstep.harness.SseClient;
 import dev.dockstep.harness.WebClient;

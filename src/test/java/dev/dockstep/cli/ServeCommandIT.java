@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockstep.harness.Cli;
 import dev.dockstep.harness.DockstepProcess;
-import dev.dockstep.harness.Ports;
+import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
 import java.net.ServerSocket;
 import java.net.URI;

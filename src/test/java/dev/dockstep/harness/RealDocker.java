@@ -1,5 +1,7 @@
 package dev.dockstep.harness;
 
+import dev.dockstep.sandbox.Ports;
+
 import com.github.dockerjava.api.DockerClient;
 import dev.dockstep.sandbox.DockerClients;
 import dev.dockstep.sandbox.ManagedDaemon;

@@ -1,5 +1,7 @@
 package dev.dockstep.harness;
 
+import dev.dockstep.sandbox.Ports;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

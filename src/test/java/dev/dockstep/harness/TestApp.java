@@ -1,5 +1,7 @@
 package dev.dockstep.harness;
 
+import dev.dockstep.sandbox.Ports;
+
 import dev.dockstep.App;
 import dev.dockstep.Config;
 import java.io.OutputStream;

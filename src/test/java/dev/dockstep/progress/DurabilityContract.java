@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.harness.DockstepProcess;
-import dev.dockstep.harness.Ports;
+import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
 import dev.dockstep.harness.WebClient;
 import java.net.http.HttpResponse;

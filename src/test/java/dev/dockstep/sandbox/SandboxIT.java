@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dockstep.harness.Ports;
+import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
 import java.net.ServerSocket;
 import java.net.URI;

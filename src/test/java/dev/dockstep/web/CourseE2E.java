@@ -8,7 +8,7 @@ import dev.dockstep.Config;
 import dev.dockstep.harness.Browser;
 import dev.dockstep.harness.Cli;
 import dev.dockstep.harness.DockstepProcess;
-import dev.dockstep.harness.Ports;
+import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Course;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockstep.App;
 import dev.dockstep.Config;
-import dev.dockstep.harness.Ports;
+import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
 import dev.dockstep.harness.SseClient;
 import java.io.OutputStream;
