@@ -113,7 +113,7 @@ public final class App {
 
     private static App create(Config config, DataLock lock, Path data, Map<String, String> env, PrintStream out,
                               boolean sandboxAtOnce) {
-        LiveCatalog catalog = new LiveCatalog(config.lessonsDir());
+        LiveCatalog catalog = new LiveCatalog(config.lessonsDir(), Verifier.ARGUMENTS);
         catalog.get().problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
                 .forEach(problem -> out.println("warning: " + problem + " (the lesson is not served)"));
         LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, config.dockerHub(), data,

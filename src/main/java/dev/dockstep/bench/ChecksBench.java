@@ -3,7 +3,7 @@ package dev.dockstep.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockstep.App;
 import dev.dockstep.Config;
-import dev.dockstep.check.Check;
+import dev.dockstep.lesson.Check;
 import dev.dockstep.check.CheckContext;
 import dev.dockstep.check.Credentials;
 import dev.dockstep.check.DockerFacts;

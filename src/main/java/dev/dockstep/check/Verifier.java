@@ -1,5 +1,7 @@
 package dev.dockstep.check;
 
+import dev.dockstep.lesson.Check;
+import dev.dockstep.lesson.CheckArguments;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +27,9 @@ public final class Verifier {
             .collect(Collectors.toUnmodifiableMap(CheckKind::name, Function.identity()));
     private static final Pattern REGISTRY = Pattern.compile(
             "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?");
+
+    /** The argument rules of every kind, for the lesson loader: lint and the served catalog use them. */
+    public static final CheckArguments ARGUMENTS = Verifier::argumentProblem;
 
     /** The names of every check kind, for lint messages. */
     public static List<String> kinds() {

@@ -1,5 +1,6 @@
 package dev.dockstep.cli;
 
+import dev.dockstep.check.Verifier;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.LessonLoader;
 import java.nio.file.Files;
@@ -14,6 +15,6 @@ final class LessonsFolder {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + " is not a folder");
         }
-        return new LessonLoader().load(dir);
+        return new LessonLoader(Verifier.ARGUMENTS).load(dir);
     }
 }

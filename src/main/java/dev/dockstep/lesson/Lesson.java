@@ -8,11 +8,11 @@ import java.util.Optional;
  * One lesson file, {@code NN-slug.md}.
  *
  * @param id the file name without its number and extension ({@code tag} for {@code 04-tag.md})
- * @param intro the markdown before the first step
+ * @param introHtml the text before the first step, rendered as a step's text is (see {@link Step#html})
  * @param setupImages images the learner's Docker must hold before the lesson starts
  */
 public record Lesson(String courseId, String id, int number, String title, String summary, Integer minutes,
-                     List<String> setupImages, String intro, List<Step> steps, Path file) {
+                     List<String> setupImages, String introHtml, List<Step> steps, Path file) {
     public Lesson {
         setupImages = List.copyOf(setupImages);
         steps = List.copyOf(steps);

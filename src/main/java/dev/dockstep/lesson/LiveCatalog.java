@@ -26,14 +26,16 @@ public final class LiveCatalog implements Supplier<Catalog>, AutoCloseable {
     private static final long SETTLE_MS = 50;
 
     private final Path root;
-    private final LessonLoader loader = new LessonLoader();
+    private final LessonLoader loader;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Catalog current;
     private WatchService watcher;
     private Thread thread;
 
-    public LiveCatalog(Path root) {
+    /** @param arguments the rules for check arguments (see {@link LessonLoader}) */
+    public LiveCatalog(Path root, CheckArguments arguments) {
         this.root = root;
+        this.loader = new LessonLoader(arguments);
         this.current = loader.load(root);
     }
 

@@ -1,6 +1,5 @@
 package dev.dockstep.lesson;
 
-import dev.dockstep.check.Check;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,14 +7,16 @@ import java.util.Optional;
  * One {@code ## } section of a lesson.
  *
  * @param id a slug of the title, stable while the title is
- * @param markdown the text shown to the learner, without the special blocks
+ * @param html the text shown to the learner, without the special blocks, rendered from the
+ *     lesson's one parse; its variables are still {@code {{name}}} placeholders (see
+ *     {@link Variables#applyToHtml})
  * @param checks the {@code check} block's lines; none for a reading step
  * @param hints the {@code hint} blocks, in order
  * @param solution the {@code solution} block's shell commands, or empty
  * @param quiz the {@code quiz} block, if the step has one
  * @param line where the heading stands in the file
  */
-public record Step(String id, String title, String markdown, List<Check> checks, List<String> hints,
+public record Step(String id, String title, String html, List<Check> checks, List<String> hints,
                    String solution, Optional<Quiz> quiz, int line) {
     public Step {
         checks = List.copyOf(checks);

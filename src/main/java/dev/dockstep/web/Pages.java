@@ -127,7 +127,7 @@ final class Pages {
         return model(ctx, Map.of(
                 "course", now.course(lesson.courseId()).orElseThrow(),
                 "lesson", lesson,
-                "intro", html(lesson.intro(), variables),
+                "intro", variables.applyToHtml(lesson.introHtml()),
                 "steps", steps,
                 "current", current == null ? "" : current,
                 "sandbox", sandbox,
@@ -138,7 +138,7 @@ final class Pages {
         List<String> options = step.quiz().map(q -> q.options().stream().map(o -> inline(o.text(), variables)).toList())
                 .orElse(List.of());
         return new StepView(step.id(), step.title(), step.kind().name().toLowerCase(), status,
-                html(step.markdown(), variables), step.quiz().map(q -> html(q.question(), variables)).orElse(""), options,
+                variables.applyToHtml(step.html()), step.quiz().map(q -> html(q.question(), variables)).orElse(""), options,
                 step.quiz().map(q -> q.rightAnswers().size() > 1).orElse(false),
                 step.hints().stream().map(h -> html(h, variables)).toList(), variables.apply(step.solution()));
     }

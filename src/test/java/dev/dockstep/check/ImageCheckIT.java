@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.harness.RealDocker;
+import dev.dockstep.lesson.Check;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;

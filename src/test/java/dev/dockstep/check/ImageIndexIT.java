@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.harness.RealDocker;
+import dev.dockstep.lesson.Check;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

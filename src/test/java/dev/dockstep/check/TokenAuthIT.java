@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.dockstep.harness.Cli;
+import dev.dockstep.lesson.Check;
 import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
 import dev.dockstep.sandbox.PracticeRegistry;

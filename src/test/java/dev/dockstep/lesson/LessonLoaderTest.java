@@ -3,6 +3,7 @@ package dev.dockstep.lesson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dockstep.check.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,14 +58,14 @@ class LessonLoaderTest {
                 ## Second step
                 Read only.
                 """);
-        Catalog catalog = new LessonLoader().load(root);
+        Catalog catalog = new LessonLoader(Verifier.ARGUMENTS).load(root);
         assertEquals(List.of(course.resolve("01-tag.md") + ":30: warning: step 'Second step' has neither a check nor"
                 + " a quiz; it passes when the learner presses Next"), problems());
         Lesson lesson = catalog.lesson("hub", "tag").orElseThrow();
         assertEquals("Tag", lesson.title());
         assertEquals(5, lesson.minutes());
         assertEquals(List.of("backend:0.1", "frontend:0.1"), lesson.setupImages());
-        assertEquals("Intro text.", lesson.intro());
+        assertEquals("<p>Intro text.</p>\n", lesson.introHtml());
         assertEquals(2, lesson.steps().size());
         Step first = lesson.steps().get(0);
         assertEquals("first-step", first.id());
@@ -74,8 +75,8 @@ class LessonLoaderTest {
         assertEquals(19, first.checks().get(0).line());
         assertEquals(List.of("Try harder."), first.hints());
         assertEquals("docker tag backend:0.1 {{repo}}/backend:0.1", first.solution());
-        assertTrue(first.markdown().contains("```sh\ndocker tag a b\n```"), first.markdown());
-        assertTrue(!first.markdown().contains("```check"), "check blocks are not shown");
+        assertTrue(first.html().contains("<pre><code class=\"language-sh\">docker tag a b\n</code></pre>"), first.html());
+        assertTrue(!first.html().contains("image {{repo}}"), "check blocks are not shown");
         assertEquals(List.of(), lesson.steps().get(1).checks());
         assertEquals(List.of("backend:0.1", "frontend:0.1"), catalog.setupImages());
     }
@@ -83,7 +84,7 @@ class LessonLoaderTest {
     @Test
     void an_unknown_check_kind_and_a_wrong_argument_count_are_reported_at_their_lines() throws IOException {
         write("01-bad.md", "---\ntitle: Bad\n---\n## Step\n```check\nimagee x\nimage\n```\n");
-        Catalog catalog = new LessonLoader().load(root);
+        Catalog catalog = new LessonLoader(Verifier.ARGUMENTS).load(root);
         assertEquals(List.of(
                 course.resolve("01-bad.md") + ":6: unknown check kind 'imagee'; known kinds: image, logged-in,"
                         + " no-image, pulled, pushed, same-image",
@@ -150,7 +151,7 @@ class LessonLoaderTest {
     void a_quiz_is_parsed_with_its_question_options_and_right_answers() throws IOException {
         write("01-quiz.md", "---\ntitle: Quiz\n---\n## Question\n```quiz\nWhich **two**?\n- [x] one\n- [ ] two\n"
                 + "- [X] three\n  continued\n```\n");
-        Step step = new LessonLoader().load(root).lesson("hub", "quiz").orElseThrow().steps().get(0);
+        Step step = new LessonLoader(Verifier.ARGUMENTS).load(root).lesson("hub", "quiz").orElseThrow().steps().get(0);
         assertEquals(Step.Kind.QUIZ, step.kind());
         Quiz quiz = step.quiz().orElseThrow();
         assertEquals("Which **two**?", quiz.question());
@@ -181,18 +182,18 @@ class LessonLoaderTest {
     @Test
     void a_heading_inside_a_code_fence_does_not_start_a_step() throws IOException {
         write("01-fence.md", "---\ntitle: Fence\n---\n## Real\n```md\n## not a step\n```\n");
-        Lesson lesson = new LessonLoader().load(root).lesson("hub", "fence").orElseThrow();
+        Lesson lesson = new LessonLoader(Verifier.ARGUMENTS).load(root).lesson("hub", "fence").orElseThrow();
         assertEquals(1, lesson.steps().size());
-        assertTrue(lesson.steps().get(0).markdown().contains("## not a step"));
+        assertTrue(lesson.steps().get(0).html().contains("## not a step"), lesson.steps().get(0).html());
     }
 
     private List<String> errors() {
-        return new LessonLoader().load(root).problems().stream()
+        return new LessonLoader(Verifier.ARGUMENTS).load(root).problems().stream()
                 .filter(p -> p.severity() == Problem.Severity.ERROR).map(Problem::toString).toList();
     }
 
     private List<String> problems() {
-        return new LessonLoader().load(root).problems().stream().map(Problem::toString).toList();
+        return new LessonLoader(Verifier.ARGUMENTS).load(root).problems().stream().map(Problem::toString).toList();
     }
 
     private void write(String name, String text) throws IOException {

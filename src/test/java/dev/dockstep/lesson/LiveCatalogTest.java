@@ -3,6 +3,7 @@ package dev.dockstep.lesson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dockstep.check.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +21,7 @@ class LiveCatalogTest {
         Files.writeString(course.resolve("index.md"), "---\ntitle: Hub\n---\n");
         Path lesson = course.resolve("01-tag.md");
         Files.writeString(lesson, "---\ntitle: First title\n---\n## Step\n```check\nimage a\n```\n");
-        try (LiveCatalog catalog = new LiveCatalog(root)) {
+        try (LiveCatalog catalog = new LiveCatalog(root, Verifier.ARGUMENTS)) {
             assertEquals("First title", catalog.get().lesson("hub", "tag").orElseThrow().title());
             CountDownLatch reloaded = new CountDownLatch(1);
             catalog.onChange(reloaded::countDown);
@@ -46,7 +47,7 @@ class LiveCatalogTest {
         Path course = Files.createDirectories(root.resolve("hub"));
         Files.writeString(course.resolve("index.md"), "---\ntitle: Hub\n---\n");
         Files.writeString(course.resolve("01-bad.md"), "---\ntitle: Bad\n---\nno steps\n");
-        try (LiveCatalog catalog = new LiveCatalog(root)) {
+        try (LiveCatalog catalog = new LiveCatalog(root, Verifier.ARGUMENTS)) {
             catalog.reload();
             assertTrue(catalog.get().lesson("hub", "bad").isEmpty());
             assertTrue(catalog.get().hasErrors());

@@ -10,6 +10,7 @@ import dev.dockstep.harness.Cli;
 import dev.dockstep.harness.DockstepProcess;
 import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
+import dev.dockstep.check.Verifier;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Course;
 import dev.dockstep.lesson.Lesson;
@@ -58,7 +59,7 @@ class CourseE2E {
         registryPort = Ports.free();
         app = startApp();
         browser = Browser.start();
-        Catalog catalog = new LessonLoader().load(Path.of("lessons"));
+        Catalog catalog = new LessonLoader(Verifier.ARGUMENTS).load(Path.of("lessons"));
         course = catalog.course("docker-hub").orElseThrow();
     }
 

@@ -1,4 +1,4 @@
-package dev.dockstep.check;
+package dev.dockstep.lesson;
 
 import java.util.List;
 
