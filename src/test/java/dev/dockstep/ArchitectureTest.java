@@ -1,0 +1,20 @@
+package dev.dockstep;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The packages depend one way (see STYLE.md): the rules are checked on the compiled classes, so
+ * a change that breaks one fails the build instead of waiting for a review to notice.
+ */
+@AnalyzeClasses(packages = "dev.dockstep", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    /** Lessons are below checks: the check syntax is the lessons'; the engine hands in its rules. */
+    @ArchTest
+    static final ArchRule lesson_does_not_depend_on_check = noClasses().that().resideInAPackage("dev.dockstep.lesson..")
+            .should().dependOnClassesThat().resideInAPackage("dev.dockstep.check..");
+}
