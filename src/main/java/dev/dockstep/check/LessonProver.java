@@ -32,16 +32,26 @@ import java.util.stream.Stream;
  */
 public final class LessonProver {
     static final String USER = "learner";
-    private static final Duration SOLUTION_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SOLUTION_DEADLINE = Duration.ofSeconds(120);
+    /** How much of a solution's output a failure quotes: its end, where the error is. */
+    private static final int OUTPUT_QUOTED = 64 * 1024;
 
     private final PrintStream out;
     private final Duration deadline;
+    private final Duration solutionDeadline;
     private int passed;
     private int failed;
 
+    /** @param deadline how long one check may take */
     public LessonProver(PrintStream out, Duration deadline) {
+        this(out, deadline, SOLUTION_DEADLINE);
+    }
+
+    /** @param solutionDeadline how long one solution may run before it is stopped, with all it started */
+    LessonProver(PrintStream out, Duration deadline, Duration solutionDeadline) {
         this.out = out;
         this.deadline = deadline;
+        this.solutionDeadline = solutionDeadline;
     }
 
     /** Proves every lesson of the catalog; true when every step behaved. */
@@ -67,7 +77,7 @@ public final class LessonProver {
             fail(lesson, null, "cannot create a sandbox folder: " + e.getMessage(), started);
             return;
         }
-        try (Sandbox sandbox = Sandbox.start(dir)) {
+        try (Sandbox sandbox = Sandbox.start(dir, solutionDeadline)) {
             Variables variables = Variables.forRegistry(USER, sandbox.registryAddress());
             List<Lesson> before = course.lessons().subList(0, index);
             sandbox.seed(Stream.concat(before.stream(), Stream.of(lesson))
@@ -178,19 +188,21 @@ public final class LessonProver {
         private final Path dir;
         private final LocalSandbox local;
         private final String password;
+        private final Duration solutionDeadline;
 
-        private Sandbox(Path dir, LocalSandbox local, String password) {
+        private Sandbox(Path dir, LocalSandbox local, String password, Duration solutionDeadline) {
             this.dir = dir;
             this.local = local;
             this.password = password;
+            this.solutionDeadline = solutionDeadline;
         }
 
-        static Sandbox start(Path dir) {
+        static Sandbox start(Path dir, Duration solutionDeadline) {
             LocalSandbox local = LocalSandbox.throwaway(dir);
             local.start();
             String password = randomSecret();
             local.setPassword(USER, password.toCharArray());
-            return new Sandbox(dir, local, password);
+            return new Sandbox(dir, local, password, solutionDeadline);
         }
 
         String dockerHost() {
@@ -215,33 +227,92 @@ public final class LessonProver {
 
         /**
          * Runs a solution with bash as a learner's terminal would, the account's password on
-         * standard input. Returns what went wrong, or empty when it succeeded.
+         * standard input. Returns what went wrong, or empty when it succeeded. Its output goes to
+         * a file, not a pipe: reading a pipe to its end would wait for every process that holds
+         * it, so a hung solution could never reach its deadline. At the deadline the solution is
+         * stopped with every process it started.
          */
         Optional<String> run(String script) {
             if (script.isBlank()) {
                 return Optional.empty();
             }
+            Path output = null;
+            Process process = null;
             try {
+                output = Files.createTempFile(dir, "solution-", ".log");
                 ProcessBuilder builder = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script)
-                        .redirectErrorStream(true).directory(dir.toFile());
+                        .redirectErrorStream(true).redirectOutput(output.toFile()).directory(dir.toFile());
                 builder.environment().put("DOCKER_HOST", dockerHost());
                 builder.environment().put("DOCKER_CONFIG", dockerConfig().toString());
-                Process process = builder.start();
+                process = builder.start();
                 try (var stdin = process.getOutputStream()) {
                     stdin.write(password.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // The solution ended without reading its input; its exit status says how it went.
                 }
-                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                if (!process.waitFor(SOLUTION_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    return Optional.of("it ran longer than " + SOLUTION_TIMEOUT.toSeconds() + " s");
+                if (!process.waitFor(solutionDeadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                    stopTree(process);
+                    return Optional.of("it ran longer than " + solutionDeadline.toSeconds()
+                            + " s, so it was stopped, with every process it started");
                 }
                 return process.exitValue() == 0 ? Optional.empty()
-                        : Optional.of("exit " + process.exitValue() + ": " + output.replace('\n', ' '));
+                        : Optional.of("exit " + process.exitValue() + ": " + quote(output).replace('\n', ' '));
             } catch (IOException e) {
                 return Optional.of("bash could not run: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Optional.of("interrupted");
+            } finally {
+                if (process != null && process.isAlive()) {
+                    stopTree(process);
+                }
+                if (output != null) {
+                    output.toFile().delete();
+                }
+            }
+        }
+
+        /** The end of a solution's output, where its error is. */
+        private static String quote(Path output) throws IOException {
+            try (var file = Files.newByteChannel(output)) {
+                long from = Math.max(0, file.size() - OUTPUT_QUOTED);
+                java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate((int) (file.size() - from));
+                file.position(from);
+                while (tail.hasRemaining() && file.read(tail) >= 0) {
+                    // read on to the end
+                }
+                return (from > 0 ? "…" : "") + new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).strip();
+            }
+        }
+
+        /**
+         * Kills a process and everything it started. The descendants go first, while their
+         * parent is alive to reap them (this machine's init does not reap orphans); rounds repeat
+         * for any that a dying parent started meanwhile.
+         */
+        private static void stopTree(Process process) {
+            for (int round = 0; round < 10; round++) {
+                List<ProcessHandle> descendants = process.descendants().toList();
+                if (descendants.isEmpty()) {
+                    break;
+                }
+                descendants.forEach(ProcessHandle::destroyForcibly);
+                for (ProcessHandle descendant : descendants) {
+                    try {
+                        descendant.onExit().get(5, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        // killed with SIGKILL; the next round or the root's death settles it
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
