@@ -54,58 +54,37 @@ public final class ProgressStore implements AutoCloseable {
     /**
      * Records one check attempt and its outcome, in one transaction.
      *
+     * <p>The attempt's number is decided by the database, in one statement that inserts the
+     * step's row or updates it: a click and a live re-check of the same step may record at the
+     * same moment, and a read followed by a write would let both claim the same number.
+     *
      * @return the attempt's number for this learner and step, starting at 1
      */
     public int recordAttempt(String learner, String course, String lesson, String step, boolean passed,
                              String verdictJson, long now) {
         StepProgress written = db.transaction(connection -> {
-            StepProgress before = null;
-            try (PreparedStatement find = connection.prepareStatement(
-                    "SELECT attempts, status, first_attempt_at, passed_at FROM step_progress"
-                            + " WHERE learner=? AND course=? AND lesson=? AND step=?")) {
-                bind(find, learner, course, lesson, step);
-                try (ResultSet rs = find.executeQuery()) {
-                    if (rs.next()) {
-                        long passedAt = rs.getLong(4);
-                        Long passedAtOrNull = rs.wasNull() ? null : passedAt;
-                        before = new StepProgress(course, lesson, step, StepStatus.valueOf(rs.getString(2)), rs.getInt(1),
-                                rs.getLong(3), passedAtOrNull, null);
-                    }
-                }
-            }
+            StepProgress after;
             // A passed step stays passed; a later failing attempt is still recorded below.
-            StepProgress after = before == null
-                    ? new StepProgress(course, lesson, step, passed ? StepStatus.PASSED : StepStatus.ATTEMPTED, 1, now,
-                            passed ? now : null, verdictJson)
-                    : new StepProgress(course, lesson, step,
-                            passed || before.status() == StepStatus.PASSED ? StepStatus.PASSED : StepStatus.ATTEMPTED,
-                            before.attempts() + 1, before.firstAttemptAt(),
-                            before.passedAt() == null && passed ? Long.valueOf(now) : before.passedAt(), verdictJson);
-            if (before == null) {
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO step_progress (learner, course, lesson, step, status, attempts, first_attempt_at,"
-                                + " passed_at, last_verdict) VALUES (?,?,?,?,?,?,?,?,?)")) {
-                    bind(insert, learner, course, lesson, step);
-                    insert.setString(5, after.status().name());
-                    insert.setInt(6, after.attempts());
-                    insert.setLong(7, after.firstAttemptAt());
-                    insert.setObject(8, after.passedAt(), java.sql.Types.BIGINT);
-                    insert.setString(9, verdictJson);
-                    insert.executeUpdate();
-                }
-            } else {
-                try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE step_progress SET attempts=?, last_verdict=?, status=?, passed_at=?"
-                                + " WHERE learner=? AND course=? AND lesson=? AND step=?")) {
-                    update.setInt(1, after.attempts());
-                    update.setString(2, verdictJson);
-                    update.setString(3, after.status().name());
-                    update.setObject(4, after.passedAt(), java.sql.Types.BIGINT);
-                    update.setString(5, learner);
-                    update.setString(6, course);
-                    update.setString(7, lesson);
-                    update.setString(8, step);
-                    update.executeUpdate();
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    "INSERT INTO step_progress AS p (learner, course, lesson, step, status, attempts, first_attempt_at,"
+                            + " passed_at, last_verdict) VALUES (?,?,?,?,?,1,?,?,?)"
+                            + " ON CONFLICT (learner, course, lesson, step) DO UPDATE SET"
+                            + " attempts = p.attempts + 1,"
+                            + " status = CASE WHEN p.status = 'PASSED' THEN 'PASSED' ELSE excluded.status END,"
+                            + " passed_at = COALESCE(p.passed_at, excluded.passed_at),"
+                            + " last_verdict = excluded.last_verdict"
+                            + " RETURNING status, attempts, first_attempt_at, passed_at")) {
+                bind(upsert, learner, course, lesson, step);
+                upsert.setString(5, (passed ? StepStatus.PASSED : StepStatus.ATTEMPTED).name());
+                upsert.setLong(6, now);
+                upsert.setObject(7, passed ? Long.valueOf(now) : null, java.sql.Types.BIGINT);
+                upsert.setString(8, verdictJson);
+                try (ResultSet rs = upsert.executeQuery()) {
+                    rs.next();
+                    long passedAt = rs.getLong(4);
+                    Long passedAtOrNull = rs.wasNull() ? null : passedAt;
+                    after = new StepProgress(course, lesson, step, StepStatus.valueOf(rs.getString(1)), rs.getInt(2),
+                            rs.getLong(3), passedAtOrNull, verdictJson);
                 }
             }
             try (PreparedStatement log = connection.prepareStatement(

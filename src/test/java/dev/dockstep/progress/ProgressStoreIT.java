@@ -11,9 +11,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ProgressStoreIT {
+/** The progress store on a SQLite file: its contract, and what only a file can do. */
+class ProgressStoreIT extends ProgressStoreContract {
     @TempDir
     Path dir;
+
+    @Override
+    String databaseUrl() {
+        return "jdbc:sqlite:" + dir.resolve("progress.db");
+    }
 
     @Test
     void attempts_are_counted_and_a_pass_is_kept_across_a_reopen_of_the_sqlite_file() {
@@ -39,33 +45,6 @@ class ProgressStoreIT {
             assertTrue(store.progress("bob").isEmpty(), "one learner's rows are not another's");
         }
         assertTrue(Files.exists(dir.resolve("progress.db")));
-    }
-
-    @Test
-    void the_kept_copy_of_a_learners_progress_matches_the_database_after_concurrent_writes() throws Exception {
-        String url = "jdbc:sqlite:" + dir.resolve("progress.db");
-        List<String> steps = List.of("a-step", "b-step", "c-step");
-        try (ProgressStore store = ProgressStore.open(url)) {
-            store.recordAttempt("alice", "hub", "tag", "b-step", false, "{}", 1);
-            assertEquals(1, store.progress("alice").size(), "now kept in memory");
-            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
-            List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                int n = i;
-                writes.add(pool.submit(() -> store.recordAttempt("alice", "hub", "tag", steps.get(n % 3), n % 7 == 3,
-                        "{\"n\":" + n + "}", 10 + n)));
-            }
-            for (var write : writes) {
-                write.get();
-            }
-            pool.shutdown();
-            List<StepProgress> kept = store.progress("alice");
-            try (ProgressStore fresh = ProgressStore.open(url)) {
-                assertEquals(fresh.progress("alice"), kept, "what memory holds is what the database holds");
-            }
-            assertEquals(201, kept.stream().mapToInt(StepProgress::attempts).sum());
-            assertTrue(kept.stream().allMatch(p -> p.status() == StepStatus.PASSED), kept.toString());
-        }
     }
 
     @Test
