@@ -10,7 +10,9 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.InternalServerErrorException;
@@ -305,15 +307,44 @@ public final class DockerFacts implements AutoCloseable {
             return request.get();
         } catch (ReadOnlyHttpClient.ReadOnlyViolation e) {
             throw e;
-        } catch (DockerException e) {
-            throw new DockerUnavailable("Docker at " + dockerHost + " refused the request: " + firstLine(e.getMessage()), e);
         } catch (RuntimeException e) {
-            if (rootCause(e) instanceof SocketTimeoutException) {
-                throw new DockerUnavailable("Docker at " + dockerHost + " did not answer within "
-                        + deadline.toMillis() + " ms", e);
-            }
-            throw new DockerUnavailable("Docker is not reachable at " + dockerHost + ": " + firstLine(rootCause(e).getMessage()), e);
+            throw unavailable(e);
         }
+    }
+
+    /** Why a request failed, as a learner should read it; an interruption is not Docker's fault. */
+    private DockerUnavailable unavailable(RuntimeException e) {
+        if (wasInterrupted(e)) {
+            // The transport may have swallowed the interrupt; whoever interrupted us still wants it seen.
+            Thread.currentThread().interrupt();
+            return new DockerInterrupted("The check was interrupted before Docker at " + dockerHost + " answered", e);
+        }
+        if (e instanceof DockerException) {
+            return new DockerUnavailable("Docker at " + dockerHost + " refused the request: " + firstLine(e.getMessage()), e);
+        }
+        if (rootCause(e) instanceof SocketTimeoutException) {
+            return new DockerUnavailable("Docker at " + dockerHost + " did not answer within "
+                    + deadline.toMillis() + " ms", e);
+        }
+        return new DockerUnavailable("Docker is not reachable at " + dockerHost + ": " + firstLine(rootCause(e).getMessage()), e);
+    }
+
+    /**
+     * Whether a request ended because its thread was interrupted: the flag is still set (an
+     * interruptible channel keeps it), or a cause says so (a blocking wait clears it and
+     * throws). A socket timeout is an {@link InterruptedIOException} too, but a real timeout.
+     */
+    private static boolean wasInterrupted(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof ClosedByInterruptException
+                    || (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable rootCause(Throwable e) {

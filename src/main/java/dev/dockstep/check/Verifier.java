@@ -105,11 +105,15 @@ public final class Verifier {
         return StepVerdict.of(results);
     }
 
-    private Verdict bounded(String name, List<String> args, CheckContext context, long start, java.time.Instant began)
-            throws InterruptedException {
+    private Verdict bounded(String name, List<String> args, CheckContext context, long start, java.time.Instant began) {
         long left = deadline.toNanos() - (System.nanoTime() - start);
-        if (!permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-            return timedOut();
+        try {
+            if (!permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                return timedOut();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return interrupted();
         }
         try {
             return decide(name, args, context, began);
@@ -128,7 +132,7 @@ public final class Verifier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             verdict.cancel(true);
-            return new Verdict.Unavailable("The check was interrupted.", "Check again.");
+            return interrupted();
         } catch (ExecutionException e) {
             LOG.error("a check failed unexpectedly", e.getCause());
             return new Verdict.Unavailable("dockstep could not decide this check; the details are in the server's log.",
@@ -136,12 +140,18 @@ public final class Verifier {
         }
     }
 
+    /** A check whose thread was interrupted (its deadline passed, or the server is stopping): no fault of Docker's. */
+    private static Verdict interrupted() {
+        return new Verdict.Unavailable("The check was interrupted before it was decided.", "Check again.");
+    }
+
     private Verdict timedOut() {
         return new Verdict.Unavailable("The check timed out: Docker or the registry did not answer within "
                 + deadline.toMillis() + " ms.", "Docker may be busy or stuck; check again in a moment.");
     }
 
-    private static Verdict decide(String name, List<String> args, CheckContext context, java.time.Instant began) {
+    /** Decides one check; package-private so a test can interrupt the thread that runs it. */
+    static Verdict decide(String name, List<String> args, CheckContext context, java.time.Instant began) {
         Optional<String> problem = argumentProblem(name, args);
         if (problem.isPresent()) {
             return new Verdict.Failed("This check cannot be made: " + problem.get() + ".",
@@ -158,10 +168,15 @@ public final class Verifier {
                 verdict = kind.decide(args, context);
             }
             return verdict;
+        } catch (DockerInterrupted e) {
+            return interrupted();
         } catch (DockerUnavailable e) {
             return new Verdict.Unavailable(e.getMessage() + ".",
                     "Make sure Docker is running and that DOCKER_HOST names it, then check again.");
         } catch (RegistryUnavailable e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return interrupted();
+            }
             return new Verdict.Unavailable(e.getMessage() + ".",
                     "Make sure the registry is running (see /healthz), then check again.");
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.dockstep.check;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,10 +20,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,6 +132,56 @@ class HungDockerIT {
             assertTrue(mostOpen.get() <= 2, mostOpen.get() + " connections were open at once");
             assertTrue(mostOpen.get() >= 1, "the daemon was asked at all");
         }
+    }
+
+    @Test
+    void a_request_interrupted_while_docker_hangs_is_an_interruption_not_an_unreachable_daemon() throws Exception {
+        try (DockerFacts facts = new DockerFacts("unix://" + dir.resolve("docker.sock"), Duration.ofSeconds(30))) {
+            Throwable thrown = interruptedWhileAsking(() -> facts.image(ImageRef.parse("backend:0.1")));
+            assertInstanceOf(DockerInterrupted.class, thrown, String.valueOf(thrown));
+            assertTrue(thrown.getMessage().startsWith("The check was interrupted before Docker at unix://"),
+                    thrown.getMessage());
+        }
+    }
+
+    @Test
+    void a_check_interrupted_while_docker_hangs_gets_a_verdict_that_says_so() throws Exception {
+        // The thread that decides a check is interrupted when its deadline passes or the server stops.
+        try (DockerFacts facts = new DockerFacts("unix://" + dir.resolve("docker.sock"), Duration.ofSeconds(30))) {
+            AtomicReference<Verdict> verdict = new AtomicReference<>();
+            Throwable thrown = interruptedWhileAsking(() -> verdict.set(Verifier.decide("image", List.of("backend:0.1"),
+                    context(facts), Instant.EPOCH)));
+            assertEquals(null, thrown, "a check gives a verdict, never an exception");
+            assertInstanceOf(Verdict.Unavailable.class, verdict.get());
+            assertTrue(verdict.get().reason().startsWith("The check was interrupted"), verdict.get().reason());
+            assertEquals("Check again.", verdict.get().hint());
+        }
+    }
+
+    /** Work that asks Docker. */
+    private interface Asking {
+        void ask() throws Exception;
+    }
+
+    /**
+     * Runs {@code asking} on a thread of its own, interrupts the thread once the daemon holds its
+     * connection, and returns what it threw (null for nothing).
+     */
+    private Throwable interruptedWhileAsking(Asking asking) throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                asking.ask();
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        }, "asking");
+        thread.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> mostOpen.get() >= 1);
+        thread.interrupt();
+        // Far sooner than the 30 s after which the request would give up by itself.
+        return outcome.get(10, TimeUnit.SECONDS);
     }
 
     private static CheckContext context(DockerFacts facts) {
