@@ -53,7 +53,7 @@ final class LessonBody {
     }
 
     private Parsed parse() {
-        reportMisplacedStructure(tree);
+        reportMisplacedStructure();
         List<Node> intro = new ArrayList<>();
         List<StepBuilder> steps = new ArrayList<>();
         for (Node node : tree.getChildren()) {
@@ -94,11 +94,11 @@ final class LessonBody {
     }
 
     /**
-     * Problems below the top level: a fence never closed, a special block inside a list or a
-     * quote (where it would be shown as code and never read), and a level-2 heading that the
-     * page would show like a step's but that does not start one.
+     * Problems anywhere in the tree: a fence never closed, a special block inside a list or a
+     * quote (the page would show it as code, and nothing would read it), and a level-2 heading
+     * that the page would show like a step's but that does not start one.
      */
-    private void reportMisplacedStructure(Document tree) {
+    private void reportMisplacedStructure() {
         for (Node node : tree.getDescendants()) {
             boolean topLevel = node.getParent() == tree;
             if (node instanceof FencedCodeBlock block) {
