@@ -52,7 +52,8 @@ public final class DockerGate implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     /** Touched by the loop thread only. */
     private final Set<GateExchange> exchanges = new HashSet<>();
-    private long buffered;
+    /** Written by the loop thread only; read by tests. */
+    private volatile long buffered;
     private volatile boolean closing;
 
     private DockerGate(Path socket, Object socketKey, Path upstream, GatePolicy policy, GateLimits limits,
@@ -159,6 +160,11 @@ public final class DockerGate implements AutoCloseable {
     /** Requests answered by the gate itself (refused by the policy, malformed, too large, or too many at once). */
     public long refusedRequests() {
         return refused.get();
+    }
+
+    /** Bytes of heads and judged bodies held now, against {@link GateLimits#bufferBudget}. */
+    long bufferedBytes() {
+        return buffered;
     }
 
     @Override

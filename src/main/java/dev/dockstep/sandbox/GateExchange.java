@@ -63,7 +63,7 @@ final class GateExchange {
     private Phase phase = Phase.HEAD;
     private long deadline;
     /** Bytes from the client, in write mode. */
-    private ByteBuffer in = ByteBuffer.allocate(FIRST_HEAD_BUFFER);
+    private ByteBuffer in;
     private int scanned;
     private GateHead head;
     private GateFraming framing;
@@ -90,6 +90,7 @@ final class GateExchange {
         this.gate = gate;
         this.client = client;
         this.deadline = System.nanoTime() + gate.limits().requestTimeout().toNanos();
+        this.in = ByteBuffer.allocate(Math.min(FIRST_HEAD_BUFFER, gate.limits().maxHeadBytes()));
         this.clientKey = client.register(gate.selector(), SelectionKey.OP_READ, this);
     }
 
@@ -128,8 +129,8 @@ final class GateExchange {
             } catch (IOException e) {
                 close();
             }
-        } else if (phase == Phase.LINGER) {
-            close();
+        } else if (phase == Phase.REFUSING || phase == Phase.LINGER) {
+            close(); // a client that will not read its error does not keep its place
         }
     }
 
@@ -190,12 +191,7 @@ final class GateExchange {
 
     private boolean readHead() throws IOException {
         if (!in.hasRemaining()) {
-            int limit = gate.limits().maxHeadBytes();
-            if (in.capacity() >= limit) {
-                refuse(400, "dockstep: malformed request: the request head is larger than " + limit / 1024 + " KiB");
-                return true;
-            }
-            int size = Math.min(limit, in.capacity() * 2);
+            int size = Math.min(gate.limits().maxHeadBytes(), in.capacity() * 2);
             if (!reserve(size - in.capacity())) {
                 return true;
             }
@@ -213,6 +209,9 @@ final class GateExchange {
         scanned = Math.max(0, in.position() - 3);
         if (end >= 0) {
             onHead(end);
+        } else if (in.position() >= gate.limits().maxHeadBytes()) {
+            refuse(400, "dockstep: malformed request: the request head is larger than "
+                    + gate.limits().maxHeadBytes() / 1024 + " KiB");
         }
         return true;
     }
@@ -579,6 +578,7 @@ final class GateExchange {
         }
         toClient.put(response);
         phase = Phase.REFUSING;
+        deadline = System.nanoTime() + gate.limits().requestTimeout().toNanos();
     }
 
     static byte[] errorResponse(int status, String message, boolean withBody) {
