@@ -27,7 +27,10 @@ import java.util.OptionalLong;
 final class GateExchange {
     private static final int BUFFER = 16 * 1024;
     private static final int FIRST_HEAD_BUFFER = 8 * 1024;
+    private static final int ROUNDS = 16;
     private static final long LINGER_BYTES = 1024 * 1024;
+    /** More than this sent after the one request is not a client waiting for its answer. */
+    private static final long AFTER_REQUEST_BYTES = 64 * 1024;
     private static final long LINGER_NANOS = 2_000_000_000L;
     private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
     private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
@@ -83,7 +86,7 @@ final class GateExchange {
     private boolean upstreamEof;
     private boolean clientOutputShut;
     private boolean upstreamOutputShut;
-    private long lingered;
+    private long dropped;
     private long reserved;
 
     GateExchange(DockerGate gate, SocketChannel client) throws IOException {
@@ -134,9 +137,13 @@ final class GateExchange {
         }
     }
 
+    /**
+     * Moves bytes until nothing moves, or for {@link #ROUNDS} rounds: a large upload then yields the
+     * thread to the learner's other connections and resumes on the selector's next report.
+     */
     private void pump() throws IOException {
         boolean progress = true;
-        while (progress && phase != Phase.CLOSED) {
+        for (int round = 0; progress && round < ROUNDS && phase != Phase.CLOSED; round++) {
             progress = fromClient();
             progress |= toDaemon();
             progress |= fromDaemon();
@@ -176,14 +183,17 @@ final class GateExchange {
                     return false;
                 }
                 in.clear();
-                int dropped = client.read(in);
+                int junk = client.read(in);
                 in.clear();
-                if (dropped < 0) {
+                if (junk < 0) {
                     clientEof = true;
                     return true;
                 }
-                lingered += phase == Phase.RESPONSE ? 0 : dropped;
-                return dropped > 0;
+                dropped += junk;
+                if (phase == Phase.RESPONSE && dropped > AFTER_REQUEST_BYTES) {
+                    clientEof = true; // treated as a hang-up: stop reading, and let the daemon end the request
+                }
+                return junk > 0;
             default:
                 return false;
         }
@@ -532,7 +542,7 @@ final class GateExchange {
                 }
                 return false;
             case LINGER:
-                if (clientEof || lingered > LINGER_BYTES) {
+                if (clientEof || dropped > LINGER_BYTES) {
                     close();
                     return true;
                 }
@@ -558,7 +568,9 @@ final class GateExchange {
                 if (!upstreamEof && toClient.hasRemaining()) {
                     ops |= SelectionKey.OP_READ;
                 }
-                if (toUpstream.hasRemaining() && !upstreamOutputShut) {
+                // Bytes waiting in {@code in} are framed for the daemon only once it can take them.
+                boolean waiting = (phase == Phase.STREAM || phase == Phase.TUNNEL) && in.position() > 0;
+                if ((toUpstream.hasRemaining() || waiting) && !upstreamOutputShut) {
                     ops |= SelectionKey.OP_WRITE;
                 }
             }

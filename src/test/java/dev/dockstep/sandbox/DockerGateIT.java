@@ -278,6 +278,10 @@ class DockerGateIT {
         String inBody = "GET /v1.41/_ping HTTP/1.1\r\nHost: docker\r\nContent-Length: " + smuggled.length() + "\r\n\r\n" + smuggled;
         assertEquals(1, count(exchange(gate.socket(), inBody), "HTTP/1.1 "));
         assertNotEquals(0, docker.docker("inspect", "smuggled").exitCode(), "no container was created");
+
+        // A client that keeps sending after its request is taken to have gone: even a stream of events ends.
+        String events = exchange(gate.socket(), "GET /v1.41/events HTTP/1.1\r\nHost: docker\r\n\r\n" + "x".repeat(100_000));
+        assertTrue(events.startsWith("HTTP/1.1 200 OK\r\n"), events);
     }
 
     @Test
