@@ -167,6 +167,54 @@ function setUpPasswordForm() {
   });
 }
 
+// The sandbox panel: the learner's own DOCKER_HOST and DOCKER_CONFIG, once their Docker runs.
+async function showSandbox() {
+  const panel = document.querySelector("aside.sandbox");
+  if (!panel) {
+    return;
+  }
+  const status = panel.querySelector(".sandbox-status");
+  try {
+    const response = await fetch("/api/sandbox");
+    const data = await response.json();
+    if (!response.ok) {
+      status.textContent = data.error || "Your Docker could not start.";
+      return;
+    }
+    panel.querySelector("#exports").textContent =
+      `export DOCKER_HOST=${data.dockerHost}\nexport DOCKER_CONFIG=${data.dockerConfig}`;
+    status.textContent = data.mode === "per-learner" ? "Your Docker is ready: it is yours alone."
+      : "Docker is ready.";
+  } catch (e) {
+    status.textContent = "dockstep did not answer; is the server still running?";
+  }
+}
+
+function setUpResetForm() {
+  const form = document.querySelector("form.reset");
+  if (!form) {
+    return;
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!window.confirm("Reset your sandbox? Your images, containers and docker logins there are removed, and the"
+        + " lesson images come back. Steps you passed stay passed.")) {
+      return;
+    }
+    const status = form.querySelector(".status");
+    const button = form.querySelector("button");
+    button.disabled = true;
+    status.textContent = "Resetting…";
+    try {
+      const { ok, data } = await postJson("/api/sandbox/reset", {});
+      status.textContent = ok ? "Your sandbox is fresh: the lesson images are back, and you are logged out."
+        : data.error;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
 // <html data-live="on"> while the server's stream is registered; "off" while it reconnects.
 function markLive(events) {
   events.addEventListener("connected", () => { document.documentElement.dataset.live = "on"; });
@@ -214,6 +262,8 @@ if (lesson) {
   });
   addCopyButtons();
   setUpPasswordForm();
+  setUpResetForm();
+  showSandbox();
   follow();
   // Open at the learner's current step.
   const current = lesson.dataset.current && document.getElementById(`step-${lesson.dataset.current}`);

@@ -2,9 +2,10 @@ package dev.dockstep;
 
 import dev.dockstep.account.Accounts;
 import dev.dockstep.account.SignInThrottle;
+import dev.dockstep.check.CredentialHelpers;
 import dev.dockstep.check.Credentials;
-import dev.dockstep.check.DockerFacts;
-import dev.dockstep.check.ImageIndex;
+import dev.dockstep.check.Daemons;
+import dev.dockstep.check.DockerUnavailable;
 import dev.dockstep.check.LiveVerifier;
 import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.StepChecker;
@@ -16,9 +17,14 @@ import dev.dockstep.lesson.Variables;
 import dev.dockstep.lesson.LessonRenderer;
 import dev.dockstep.progress.Database;
 import dev.dockstep.progress.ProgressStore;
-import dev.dockstep.sandbox.LocalSandbox;
+import dev.dockstep.sandbox.DockerGate;
+import dev.dockstep.sandbox.PerLearnerSandboxes;
+import dev.dockstep.sandbox.RegistryService;
+import dev.dockstep.sandbox.Sandbox;
 import dev.dockstep.sandbox.SandboxException;
 import dev.dockstep.sandbox.SandboxInfo;
+import dev.dockstep.sandbox.SandboxProvider;
+import dev.dockstep.sandbox.SingleSandbox;
 import dev.dockstep.web.Health;
 import dev.dockstep.web.WebServer;
 import io.javalin.Javalin;
@@ -31,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Wires dockstep together through constructors. {@link #create} builds everything and starts
@@ -38,31 +45,34 @@ import java.util.Optional;
  */
 public final class App {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(App.class);
+    private static final int MAX_CONCURRENT_CHECKS = 16;
+
     private final Config config;
     private final LiveCatalog catalog;
     private final Database store;
-    private final LocalSandbox sandbox;
-    private final DockerFacts docker;
+    private final SandboxProvider sandboxes;
+    private final Daemons daemons;
     private final Javalin web;
     private final PrintStream out;
     private final DataLock lock;
     private final LiveVerifier live;
-    /** The sandbox starting in the background ({@link #launch}), or null when {@link #start} starts it. */
-    private final java.util.concurrent.CompletableFuture<Void> sandboxStarting;
-    private static final int MAX_CONCURRENT_CHECKS = 16;
+    private final WebServer server;
+    /** The sandbox provider starting in the background ({@link #launch}), or null when {@link #start} starts it. */
+    private final CompletableFuture<Void> sandboxStarting;
 
-    private App(Config config, DataLock lock, LiveCatalog catalog, Database store, LocalSandbox sandbox,
-                java.util.concurrent.CompletableFuture<Void> sandboxStarting, DockerFacts docker, LiveVerifier live,
-                Javalin web, PrintStream out) {
+    private App(Config config, DataLock lock, LiveCatalog catalog, Database store, SandboxProvider sandboxes,
+                CompletableFuture<Void> sandboxStarting, Daemons daemons, LiveVerifier live, WebServer server,
+                PrintStream out) {
         this.sandboxStarting = sandboxStarting;
         this.live = live;
         this.config = config;
         this.lock = lock;
         this.catalog = catalog;
         this.store = store;
-        this.sandbox = sandbox;
-        this.docker = docker;
-        this.web = web;
+        this.sandboxes = sandboxes;
+        this.daemons = daemons;
+        this.server = server;
+        this.web = server.create();
         this.out = out;
     }
 
@@ -78,9 +88,9 @@ public final class App {
     }
 
     /**
-     * Creates and starts dockstep, as {@code dockstep serve} does. The sandbox (a daemon, a
-     * registry, the lessons' images) starts in the background while the database opens and the
-     * server is wired, which is most of start-up's time.
+     * Creates and starts dockstep, as {@code dockstep serve} does. The sandboxes' shared parts (the
+     * registry, a daemon or a pool, the lessons' images) start in the background while the
+     * database opens and the server is wired, which is most of start-up's time.
      *
      * @throws StartupException with one line saying what failed
      */
@@ -116,36 +126,37 @@ public final class App {
         LiveCatalog catalog = new LiveCatalog(config.lessonsDir(), Verifier.ARGUMENTS);
         catalog.get().problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
                 .forEach(problem -> out.println("warning: " + problem + " (the lesson is not served)"));
-        LocalSandbox sandbox = new LocalSandbox(config.sandbox() == Config.SandboxMode.MANAGED, config.dockerHub(), data,
-                config.dockerdBinary(), config.registryBinary(), config.registryPort(), env);
-        java.util.concurrent.CompletableFuture<Void> sandboxStarting = null;
+        SandboxProvider sandboxes = sandboxes(config, data, env, catalog);
+        CompletableFuture<Void> sandboxStarting = null;
         if (sandboxAtOnce) {
-            sandboxStarting = new java.util.concurrent.CompletableFuture<>();
-            var starting = sandboxStarting;
-            Thread thread = new Thread(() -> {
-                try {
-                    startSandbox(sandbox, catalog, out);
-                    starting.complete(null);
-                } catch (Throwable e) {
-                    starting.completeExceptionally(e);
-                }
-            }, "sandbox-start");
-            thread.setDaemon(true);
-            thread.start();
+            sandboxStarting = CompletableFuture.runAsync(() -> startSandboxes(sandboxes), App::daemonThread);
         }
         try {
-            return wire(config, lock, catalog, sandbox, sandboxStarting, out);
+            return wire(config, lock, catalog, sandboxes, sandboxStarting, out);
         } catch (RuntimeException e) {
             if (sandboxStarting != null) {
                 sandboxStarting.handle((ok, failed) -> null).join();
             }
-            sandbox.close();
+            sandboxes.close();
             throw e;
         }
     }
 
-    private static App wire(Config config, DataLock lock, LiveCatalog catalog, LocalSandbox sandbox,
-                            java.util.concurrent.CompletableFuture<Void> sandboxStarting, PrintStream out) {
+    /** The provider that {@code --sandbox} names, planned but not started. */
+    private static SandboxProvider sandboxes(Config config, Path data, Map<String, String> env, LiveCatalog catalog) {
+        RegistryService registry = config.dockerHub() ? RegistryService.hub()
+                : RegistryService.practice(data.resolve("registry"), config.registryBinary(), config.registryPort());
+        java.util.function.Supplier<java.util.List<String>> images = () -> catalog.get().setupImages();
+        return switch (config.sandbox()) {
+            case PER_LEARNER -> new PerLearnerSandboxes(data.resolve("sandboxes"), registry, images, config.sandboxes(),
+                    DockerGate::forSandbox, Clock.systemUTC());
+            case SHARED -> SingleSandbox.shared(data, config.dockerdBinary(), registry, images);
+            case HOST -> SingleSandbox.host(env, registry, images);
+        };
+    }
+
+    private static App wire(Config config, DataLock lock, LiveCatalog catalog, SandboxProvider sandboxes,
+                            CompletableFuture<Void> sandboxStarting, PrintStream out) {
         Database db;
         long dbStart = System.nanoTime();
         try {
@@ -155,31 +166,58 @@ public final class App {
             throw new StartupException(e.getMessage(), e);
         }
         ProgressStore store = new ProgressStore(db);
-        // Checks answer image lookups from memory while the live verifier follows Docker's events.
-        ImageIndex images = new ImageIndex();
-        DockerFacts docker = new DockerFacts(sandbox.info().dockerHost(), config.checkDeadline(), images);
-        RegistryClient registry = new RegistryClient(host -> host.equals(sandbox.info().registry())
-                ? sandbox.serviceAccount().map(a -> new Credentials(a.user(), a.password())) : Optional.empty(),
+        RegistryService registry = sandboxes.registry();
+        // Checks answer image lookups from memory while the live verifier follows each daemon's events.
+        Daemons daemons = new Daemons(config.checkDeadline());
+        sandboxes.onStopped(daemons::forget);
+        RegistryClient registryClient = new RegistryClient(host -> host.equals(registry.address())
+                ? registry.serviceAccount().map(a -> new Credentials(a.user(), a.password())) : Optional.empty(),
                 config.checkDeadline());
-        StepChecker checker = new StepChecker(new Verifier(config.checkDeadline(), MAX_CONCURRENT_CHECKS), docker,
-                registry, sandbox.info().dockerConfig(), store, Clock.systemUTC(),
-                learner -> Variables.forRegistry(learner.name(), sandbox.info().registry()));
+        StepChecker checker = new StepChecker(new Verifier(config.checkDeadline(), MAX_CONCURRENT_CHECKS),
+                registryClient, learner -> target(sandboxes, daemons, learner.name()), store, Clock.systemUTC(),
+                learner -> Variables.forRegistry(learner.name(), registry.address()));
         // A learner's practice-registry password starts as their dockstep password.
         Accounts accounts = new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()),
-                config.dockerHub() ? (name, password) -> { } : sandbox::setPassword);
+                registry.dockerHub() ? (name, password) -> { } : registry::setPassword);
+        LiveVerifier live = new LiveVerifier(daemons, liveSide(sandboxes), catalog, checker);
         WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
-                new Health(docker, config.dockerHub() ? "https://registry-1.docker.io/v2/"
-                        : "http://127.0.0.1:" + sandbox.registryPort() + "/v2/", store),
-                sandbox.info(), accounts, store, sandbox::setPassword);
+                new Health(sandboxes::health, store), sandboxes, accounts, store, live);
         catalog.onChange(server::lessonsChanged);
-        // Following events needs a long-lived connection; it gets a facade of its own.
-        LiveVerifier live = new LiveVerifier(new DockerFacts(sandbox.info().dockerHost(), Duration.ofDays(1)), images,
-                sandbox.info().dockerConfig(), catalog, checker, server::openLessons, server::stepPassed);
-        return new App(config, lock, catalog, db, sandbox, sandboxStarting, docker, live, server.create(), out);
+        return new App(config, lock, catalog, db, sandboxes, sandboxStarting, daemons, live, server, out);
+    }
+
+    /** Where a learner's checks look: their sandbox's daemon, config folder and credential helpers. */
+    private static StepChecker.Target target(SandboxProvider sandboxes, Daemons daemons, String learner)
+            throws DockerUnavailable {
+        Sandbox sandbox;
+        try {
+            sandbox = sandboxes.forLearner(learner);
+        } catch (SandboxException e) {
+            throw new DockerUnavailable(sentence(e.getMessage()), e);
+        }
+        CredentialHelpers helpers = sandbox.user()
+                .map(user -> CredentialHelpers.asUser(user.uid(), user.gid(), sandbox.home()))
+                .orElseGet(() -> CredentialHelpers.onPath(Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin")));
+        return new StepChecker.Target(daemons.of(sandbox.dockerHost()).facts(), sandbox.dockerConfig(), helpers);
+    }
+
+    /** What live verification needs of the provider: a learner's running sandbox, and a hold on it. */
+    private static LiveVerifier.Sandboxes liveSide(SandboxProvider sandboxes) {
+        return new LiveVerifier.Sandboxes() {
+            @Override
+            public CompletableFuture<LiveVerifier.Watched> prepare(String learner) {
+                return sandboxes.prepare(learner).thenApply(s -> new LiveVerifier.Watched(s.dockerHost(), s.dockerConfig()));
+            }
+
+            @Override
+            public AutoCloseable hold(String learner) {
+                return sandboxes.hold(learner);
+            }
+        };
     }
 
     /**
-     * Starts the sandbox, prepares the lessons' images and serves HTTP.
+     * Starts the sandboxes and serves HTTP.
      *
      * @throws StartupException with one line saying what failed
      */
@@ -193,7 +231,7 @@ public final class App {
         }
         try {
             if (sandboxStarting == null) {
-                startSandbox(sandbox, catalog, out);
+                startSandboxes(sandboxes);
             } else {
                 sandboxStarting.join();
             }
@@ -209,8 +247,8 @@ public final class App {
             }
             long webBegan = System.nanoTime();
             web.start(config.host(), config.port());
-            live.start();
-            LOG.info("started in {} ms: waiting for the sandbox {} ms, web {} ms", millis(began),
+            live.start(server::stepPassed);
+            LOG.info("started in {} ms: waiting for the sandboxes {} ms, web {} ms", millis(began),
                     millis(began) - millis(sandboxReady), millis(webBegan));
         } catch (RuntimeException e) {
             stop();
@@ -225,18 +263,10 @@ public final class App {
         }
     }
 
-    /** Starts the daemon and the registry, then loads the lessons' images (a failure there only warns). */
-    private static void startSandbox(LocalSandbox sandbox, LiveCatalog catalog, PrintStream out) {
+    private static void startSandboxes(SandboxProvider sandboxes) {
         long began = System.nanoTime();
-        sandbox.start();
-        long started = System.nanoTime();
-        try {
-            sandbox.seed(catalog.get().setupImages());
-        } catch (SandboxException e) {
-            out.println("warning: " + e.getMessage());
-        }
-        LOG.info("sandbox ready in {} ms (daemon and registry {} ms, lesson images {} ms)", millis(began),
-                (started - began) / 1_000_000, millis(started));
+        sandboxes.start();
+        LOG.info("{} sandboxes ready in {} ms", sandboxes.mode(), millis(began));
     }
 
     private static void requirePort(Config config) {
@@ -246,7 +276,7 @@ public final class App {
         }
     }
 
-    /** Stops the web server, the registry and the managed daemon, and closes the database. */
+    /** Stops the web server, every sandbox and the registry, and closes the database. */
     public void stop() {
         if (sandboxStarting != null) {
             // Let a start in the background finish before stopping what it started.
@@ -257,8 +287,8 @@ public final class App {
         } finally {
             live.close();
             catalog.close();
-            sandbox.close();
-            docker.close();
+            sandboxes.close();
+            daemons.close();
             store.close();
             lock.close();
         }
@@ -269,12 +299,30 @@ public final class App {
         return web.port();
     }
 
-    public SandboxInfo sandbox() {
-        return sandbox.info();
+    /** Every learner's sandbox. */
+    public SandboxProvider sandboxes() {
+        return sandboxes;
+    }
+
+    /** The one sandbox everyone shares, in the shared and host modes. */
+    public Optional<SandboxInfo> sharedSandbox() {
+        return sandboxes instanceof SingleSandbox single ? Optional.of(single.info()) : Optional.empty();
     }
 
     public Catalog catalog() {
         return catalog.get();
+    }
+
+    private static Thread daemonThread(Runnable runnable) {
+        Thread thread = new Thread(runnable, "sandbox-start");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static String sentence(String text) {
+        String capital = Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return capital.endsWith(".") ? capital : capital + ".";
     }
 
     private static void prepareDataDir(Path data) {

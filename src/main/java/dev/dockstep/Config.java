@@ -1,5 +1,6 @@
 package dev.dockstep;
 
+import dev.dockstep.sandbox.PerLearnerSandboxes;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -10,7 +11,7 @@ import java.time.Duration;
  * @param port the HTTP port; 0 picks a free one (tests)
  * @param dataDir where the database, the managed daemon and the registry keep their files
  * @param lessonsDir the lessons folder, one sub-folder per course
- * @param sandbox whether dockstep runs its own dockerd or uses the host's
+ * @param sandbox where learners' Docker lives: a daemon each, one shared managed daemon, or the host's
  * @param registryPort the practice registry's port on 127.0.0.1
  * @param dockerdBinary the dockerd to run in managed mode
  * @param registryBinary the docker-registry to run
@@ -18,53 +19,86 @@ import java.time.Duration;
  * @param watch whether to load lesson files again when they change
  * @param database a JDBC URL for progress, or null for the SQLite file {@code progress.db} in the data folder
  * @param dockerHub true when learners push to real Docker Hub instead of the practice registry
+ * @param sandboxes how many per-learner sandboxes run, and for how long
  */
 public record Config(String host, int port, Path dataDir, Path lessonsDir, SandboxMode sandbox, int registryPort,
                      String dockerdBinary, String registryBinary, Duration checkDeadline, boolean watch,
-                     String database, boolean dockerHub) {
+                     String database, boolean dockerHub, PerLearnerSandboxes.Options sandboxes) {
 
     /** Where learners run docker. */
     public enum SandboxMode {
-        /** dockstep starts and owns a private dockerd under the data folder. */
-        MANAGED,
+        /** each learner has a rootless dockerd of their own, behind a policy gate: a classroom. */
+        PER_LEARNER("per-learner"),
+        /** dockstep starts and owns one private dockerd under the data folder: one person on their own machine. */
+        SHARED("shared"),
         /** the Docker that {@code DOCKER_HOST} (or the default socket) names, with the learner's own CLI config. */
-        HOST
+        HOST("host");
+
+        private final String flag;
+
+        SandboxMode(String flag) {
+            this.flag = flag;
+        }
+
+        /** The value as {@code --sandbox} takes it. */
+        public String flag() {
+            return flag;
+        }
+
+        /** @throws IllegalArgumentException naming the values allowed */
+        public static SandboxMode parse(String value) {
+            for (SandboxMode mode : values()) {
+                if (mode.flag.equals(value)) {
+                    return mode;
+                }
+            }
+            if ("managed".equals(value)) {
+                return SHARED;
+            }
+            throw new IllegalArgumentException("choose per-learner, shared or host, not '" + value + "'");
+        }
     }
 
     /** The defaults of {@code dockstep serve}. */
     public static Config defaults() {
-        return new Config("127.0.0.1", 7070, Path.of("data"), Path.of("lessons"), SandboxMode.MANAGED, 5000,
-                "dockerd", "docker-registry", Duration.ofSeconds(5), false, null, false);
+        return new Config("127.0.0.1", 7070, Path.of("data"), Path.of("lessons"), SandboxMode.PER_LEARNER, 5000,
+                "dockerd", "docker-registry", Duration.ofSeconds(5), false, null, false,
+                PerLearnerSandboxes.Options.defaults());
     }
 
     public Config withPorts(int port, int registryPort) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, sandboxes);
     }
 
     public Config withDirs(Path dataDir, Path lessonsDir) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, sandboxes);
     }
 
     public Config withSandbox(SandboxMode sandbox) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, sandboxes);
     }
 
     public Config withWatch(boolean watch) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, sandboxes);
     }
 
     public Config withDatabase(String database) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, sandboxes);
     }
 
     public Config withDockerHub(boolean dockerHub) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, sandboxes);
+    }
+
+    public Config withSandboxes(PerLearnerSandboxes.Options sandboxes) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, watch, database, dockerHub, sandboxes);
     }
 
     /** The JDBC URL progress is kept at. */

@@ -154,7 +154,8 @@ final class ChecksBench {
                     .append(i).append("\npushed {{repo}}/bench:").append(i).append("\n```\n");
         }
         Files.writeString(lessons.resolve("01-push.md"), lesson.toString());
-        Config config = Config.defaults().withDirs(dir.resolve("data"), dir.resolve("lessons")).withPorts(0, Ports.free());
+        Config config = Config.defaults().withDirs(dir.resolve("data"), dir.resolve("lessons")).withPorts(0, Ports.free())
+                .withSandbox(Config.SandboxMode.SHARED);
         App app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
         app.start();
         try {
@@ -168,10 +169,11 @@ final class ChecksBench {
             String session = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("dockstep_session"))
                     .map(c -> c.getName() + "=" + c.getValue()).findFirst()
                     .orElseThrow(() -> new IllegalStateException("sign-up gave no session"));
-            Map<String, String> env = Map.of("DOCKER_HOST", app.sandbox().dockerHost(),
-                    "DOCKER_CONFIG", app.sandbox().dockerConfig().toString());
-            String repo = app.sandbox().registry() + "/" + USER;
-            shell(env, PASSWORD, "docker", "login", app.sandbox().registry(), "-u", USER, "--password-stdin");
+            var sandbox = app.sharedSandbox().orElseThrow();
+            Map<String, String> env = Map.of("DOCKER_HOST", sandbox.dockerHost(),
+                    "DOCKER_CONFIG", sandbox.dockerConfig().toString());
+            String repo = sandbox.registry() + "/" + USER;
+            shell(env, PASSWORD, "docker", "login", sandbox.registry(), "-u", USER, "--password-stdin");
             BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
             Thread reader = follow(base + "/events?course=bench&lesson=push", session, arrivals);
             Thread.sleep(300);

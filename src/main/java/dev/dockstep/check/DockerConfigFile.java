@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the docker CLI's {@code config.json} the way the CLI does: a {@code credHelpers} entry
@@ -35,12 +34,8 @@ final class DockerConfigFile {
         }
     }
 
-    static Lookup lookup(Path configDir, String registry) {
-        return lookup(configDir, registry, Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin"));
-    }
-
-    /** @param searchPath where credential helpers are looked for, as in {@code PATH} */
-    static Lookup lookup(Path configDir, String registry, String searchPath) {
+    /** @param helpers how the credential helpers that the config names are asked */
+    static Lookup lookup(Path configDir, String registry, CredentialHelpers helpers) {
         Path file = configDir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
             return new Lookup.Missing(file + " does not exist yet, so you have not logged in with this DOCKER_CONFIG");
@@ -54,11 +49,11 @@ final class DockerConfigFile {
         String key = registry.equals(ImageRef.DOCKER_HUB) ? HUB_KEY : registry;
         JsonNode helper = config.path("credHelpers").path(key);
         if (helper.isTextual()) {
-            return fromHelper(helper.asText(), key, searchPath);
+            return fromHelper(helper.asText(), key, helpers);
         }
         Optional<JsonNode> auth = authEntry(config.path("auths"), key);
         if (config.path("credsStore").isTextual() && auth.isPresent()) {
-            return fromHelper(config.path("credsStore").asText(), key, searchPath);
+            return fromHelper(config.path("credsStore").asText(), key, helpers);
         }
         if (auth.isPresent() && auth.get().path("auth").isTextual()) {
             return decode(auth.get().path("auth").asText(), file);
@@ -94,39 +89,11 @@ final class DockerConfigFile {
         }
     }
 
-    private static Lookup fromHelper(String helper, String serverUrl, String searchPath) {
-        String program = "docker-credential-" + helper;
-        if (!helper.matches("[A-Za-z0-9._-]+")) {
-            return new Lookup.Missing("the credential helper name '" + helper + "' is not valid");
+    private static Lookup fromHelper(String helper, String serverUrl, CredentialHelpers helpers) {
+        CredentialHelpers.Answer answer = helpers.get(helper, serverUrl);
+        if (answer instanceof CredentialHelpers.Answer.Found found) {
+            return new Lookup.Found(found.credentials(), "docker-credential-" + helper);
         }
-        Optional<Path> binary = java.util.Arrays.stream(searchPath.split(":")).filter(d -> !d.isEmpty())
-                .map(d -> Path.of(d, program)).filter(Files::isExecutable).findFirst();
-        if (binary.isEmpty()) {
-            return new Lookup.Missing("your docker config names the credential helper " + program
-                    + ", which is not installed");
-        }
-        try {
-            Process process = new ProcessBuilder(binary.get().toString(), "get").redirectErrorStream(true).start();
-            try (var in = process.getOutputStream()) {
-                in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
-            }
-            byte[] out = process.getInputStream().readNBytes(64 * 1024);
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Lookup.Missing(program + " did not answer within 5 s");
-            }
-            if (process.exitValue() != 0) {
-                return new Lookup.Missing(program + " holds no login for " + serverUrl);
-            }
-            JsonNode answer = JSON.readTree(out);
-            return new Lookup.Found(new Credentials(answer.path("Username").asText(), answer.path("Secret").asText()),
-                    program);
-        } catch (IOException e) {
-            return new Lookup.Missing("your docker config names the credential helper " + program
-                    + ", which is not installed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Lookup.Missing("interrupted while asking " + program);
-        }
+        return new Lookup.Missing(((CredentialHelpers.Answer.Missing) answer).why());
     }
 }

@@ -18,12 +18,19 @@ final class LoggedInCheck extends CheckKind {
     Verdict decide(List<String> args, CheckContext context) throws DockerUnavailable {
         String registry = args.get(0);
         String login = registry.equals(ImageRef.DOCKER_HUB) ? "docker login" : "docker login " + registry;
-        DockerConfigFile.Lookup lookup = DockerConfigFile.lookup(context.dockerConfig(), registry, context.helperPath());
+        DockerConfigFile.Lookup lookup = DockerConfigFile.lookup(context.dockerConfig(), registry, context.helpers());
         if (lookup instanceof DockerConfigFile.Lookup.Missing missing) {
             return new Verdict.Failed("You are not logged in to " + registry + ": " + missing.why() + ".",
                     "Run `" + login + "` in the terminal where DOCKER_CONFIG=" + context.dockerConfig() + " is set.");
         }
         DockerConfigFile.Lookup.Found found = (DockerConfigFile.Lookup.Found) lookup;
+        String user = found.credentials().username();
+        if (context.expectedUser().isPresent() && !context.expectedUser().get().equals(user)) {
+            // Someone else's login passes nobody's step: it would push their images, not the learner's.
+            return new Verdict.Failed("You are logged in to " + registry + " as " + user + ", not as "
+                    + context.expectedUser().get() + ".", "Log in again with `" + login + "` and the user name "
+                    + context.expectedUser().get() + ".");
+        }
         Optional<String> refused = context.docker().authenticate(registry, found.credentials());
         if (refused.isPresent() && !looksRefused(refused.get())) {
             return new Verdict.Unavailable("The registry " + registry + " could not be asked whether your login works: "

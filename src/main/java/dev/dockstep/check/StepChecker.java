@@ -31,21 +31,35 @@ public final class StepChecker {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Verifier verifier;
-    private final DockerFacts docker;
     private final RegistryClient registry;
-    private final Path dockerConfig;
+    private final Targets targets;
     private final ProgressStore store;
     private final Clock clock;
     private final Function<Learner, Variables> variables;
 
-    /** @param variables each learner's values for the lesson variables */
-    public StepChecker(Verifier verifier, DockerFacts docker, RegistryClient registry, Path dockerConfig,
-                       ProgressStore store, Clock clock, Function<Learner, Variables> variables) {
+    /**
+     * Where one learner's checks look: their daemon, their CLI config folder, and how their
+     * credential helpers may be asked.
+     */
+    public record Target(DockerFacts docker, Path dockerConfig, CredentialHelpers helpers) {
+    }
+
+    /** Finds a learner's {@link Target}; a sandbox that cannot be had is {@link DockerUnavailable}. */
+    @FunctionalInterface
+    public interface Targets {
+        Target of(Learner learner) throws DockerUnavailable;
+    }
+
+    /**
+     * @param targets where each learner's checks look
+     * @param variables each learner's values for the lesson variables
+     */
+    public StepChecker(Verifier verifier, RegistryClient registry, Targets targets, ProgressStore store, Clock clock,
+                       Function<Learner, Variables> variables) {
         this.variables = variables;
         this.verifier = verifier;
-        this.docker = docker;
         this.registry = registry;
-        this.dockerConfig = dockerConfig;
+        this.targets = targets;
         this.store = store;
         this.clock = clock;
     }
@@ -58,8 +72,7 @@ public final class StepChecker {
     public Map<String, Object> check(Learner learner, Lesson lesson, Step step, List<Integer> answers) {
         Variables variables = this.variables.apply(learner);
         StepVerdict verdict = switch (step.kind()) {
-            case EXERCISE -> verifier.verify(step.checks(), variables::apply,
-                    new CheckContext(docker, registry, dockerConfig, stepStarted(learner, lesson, step)));
+            case EXERCISE -> exercise(learner, lesson, step, variables);
             case QUIZ -> quiz(step.quiz().orElseThrow(), answers);
             case READING -> new StepVerdict(true, List.of());
         };
@@ -101,9 +114,7 @@ public final class StepChecker {
      * attempt, a failure is not (the learner did not ask). Returns whether it passed.
      */
     public boolean checkQuietly(Learner learner, Lesson lesson, Step step) {
-        Variables variables = this.variables.apply(learner);
-        StepVerdict verdict = verifier.verify(step.checks(), variables::apply,
-                new CheckContext(docker, registry, dockerConfig, stepStarted(learner, lesson, step)));
+        StepVerdict verdict = exercise(learner, lesson, step, this.variables.apply(learner));
         if (verdict.passed()) {
             Map<String, Object> stored = toJson(lesson, step, verdict);
             stored.put("learner", learner.name());
@@ -114,9 +125,20 @@ public final class StepChecker {
         return verdict.passed();
     }
 
-    /** Decides a step's checks without recording anything, for {@code dockstep test-lessons}. */
-    public StepVerdict verify(Step step, Variables variables, Instant stepStarted) {
-        return verifier.verify(step.checks(), variables::apply, new CheckContext(docker, registry, dockerConfig, stepStarted));
+    /** Decides an exercise's checks in the learner's sandbox; a sandbox that cannot be had fails each check. */
+    private StepVerdict exercise(Learner learner, Lesson lesson, Step step, Variables variables) {
+        Target target;
+        try {
+            target = targets.of(learner);
+        } catch (DockerUnavailable e) {
+            Verdict unavailable = new Verdict.Unavailable(e.getMessage(), "Check again in a moment; if it persists,"
+                    + " tell your instructor.");
+            return StepVerdict.of(step.checks().stream()
+                    .map(check -> new CheckResult(variables.apply(check.toString()), unavailable)).toList());
+        }
+        return verifier.verify(step.checks(), variables::apply, new CheckContext(target.docker(), registry,
+                target.dockerConfig(), stepStarted(learner, lesson, step), target.helpers(),
+                java.util.Optional.of(variables.user())));
     }
 
     /**

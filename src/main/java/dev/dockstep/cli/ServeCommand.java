@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code dockstep serve}: starts the sandbox and serves the lessons until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Start the sandbox (a private dockerd and the practice registry) and serve the lessons."
+        description = "Serve the lessons, with the practice registry and a Docker sandbox for each learner."
                 + " Ctrl-C stops everything it started.")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE})", defaultValue = "7070")
@@ -29,9 +29,25 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "lessons")
     Path lessons;
 
-    @Option(names = "--sandbox", description = "managed: run a private dockerd; host: use DOCKER_HOST or the default socket"
-            + " (default: ${DEFAULT-VALUE})", defaultValue = "managed")
-    String sandbox;
+    @Option(names = "--sandbox", paramLabel = "MODE", converter = SandboxModeConverter.class,
+            description = "per-learner: a rootless dockerd of their own for each learner (needs root); shared: one"
+                    + " private dockerd for one person on their own machine; host: use DOCKER_HOST or the default"
+                    + " socket (default: ${DEFAULT-VALUE})", defaultValue = "per-learner")
+    Config.SandboxMode sandbox;
+
+    @Option(names = "--max-sandboxes", paramLabel = "N",
+            description = "per-learner sandboxes that may run at once (default: ${DEFAULT-VALUE})", defaultValue = "100")
+    int maxSandboxes;
+
+    @Option(names = "--sandbox-pool", paramLabel = "N",
+            description = "per-learner sandboxes started ahead, so that a new learner waits less (default: ${DEFAULT-VALUE})",
+            defaultValue = "2")
+    int sandboxPool;
+
+    @Option(names = "--sandbox-idle", paramLabel = "MINUTES",
+            description = "stop a learner's sandbox after this many minutes with no page, terminal or command; its"
+                    + " images are kept (default: ${DEFAULT-VALUE})", defaultValue = "30")
+    long sandboxIdleMinutes;
 
     @Option(names = "--registry-port", description = "practice registry port on 127.0.0.1 (default: ${DEFAULT-VALUE})",
             defaultValue = "5000")
@@ -61,19 +77,22 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Config.SandboxMode mode = switch (sandbox) {
-            case "managed" -> Config.SandboxMode.MANAGED;
-            case "host" -> Config.SandboxMode.HOST;
-            default -> throw new IllegalArgumentException("--sandbox must be 'managed' or 'host', not '" + sandbox + "'");
-        };
         if (!registry.equals("practice") && !registry.equals("hub")) {
             throw new IllegalArgumentException("--registry must be 'practice' or 'hub', not '" + registry + "'");
         }
         if (port < 0 || port > 65535 || registryPort < 1 || registryPort > 65535) {
             throw new IllegalArgumentException("ports must be between 1 and 65535");
         }
-        Config config = new Config(host, port, data, lessons, mode, registryPort, dockerdBinary, registryBinary,
-                Duration.ofMillis(checkTimeoutMs), watch, database, registry.equals("hub"));
+        if (maxSandboxes < 1 || sandboxPool < 0 || sandboxPool > maxSandboxes) {
+            throw new IllegalArgumentException("--max-sandboxes must be at least 1, and --sandbox-pool between 0 and it");
+        }
+        if (sandboxIdleMinutes < 1) {
+            throw new IllegalArgumentException("--sandbox-idle must be at least 1 minute");
+        }
+        var limits = dev.dockstep.sandbox.PerLearnerSandboxes.Options.defaults().withMax(maxSandboxes)
+                .withPool(sandboxPool).withIdle(Duration.ofMinutes(sandboxIdleMinutes));
+        Config config = new Config(host, port, data, lessons, sandbox, registryPort, dockerdBinary, registryBinary,
+                Duration.ofMillis(checkTimeoutMs), watch, database, registry.equals("hub"), limits);
         PrintStream out = System.out;
         App app = App.launch(config, System.getenv(), out);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -84,10 +103,24 @@ final class ServeCommand implements Callable<Integer> {
         }, "dockstep-shutdown"));
         String shownHost = host.equals("0.0.0.0") || host.equals("127.0.0.1") ? "localhost" : host;
         out.println("dockstep is serving http://" + shownHost + ":" + app.port() + "/");
-        out.println("Paste these two lines into the terminal where you run docker:");
-        app.sandbox().exportLines().lines().forEach(line -> out.println("  " + line));
+        app.sharedSandbox().ifPresentOrElse(shared -> {
+            out.println("Paste these two lines into the terminal where you run docker:");
+            shared.exportLines().lines().forEach(line -> out.println("  " + line));
+        }, () -> out.println("Each learner who signs up gets a Docker sandbox of their own."));
         out.println("Stop with Ctrl-C.");
         stopped.await();
         return 0;
+    }
+
+    /** {@code --sandbox per-learner|shared|host}, as the help lists them. */
+    static final class SandboxModeConverter implements picocli.CommandLine.ITypeConverter<Config.SandboxMode> {
+        @Override
+        public Config.SandboxMode convert(String value) {
+            try {
+                return Config.SandboxMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

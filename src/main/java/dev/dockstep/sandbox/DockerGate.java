@@ -81,6 +81,27 @@ public final class DockerGate implements AutoCloseable {
         return start(listenSocket, upstreamSocket, policy, ownerUid, ownerGid, GateLimits.DEFAULT);
     }
 
+    /**
+     * The gate of one per-learner sandbox: its learner's user owns the socket, and its policy lets
+     * them reach only {@code registries}.
+     */
+    public static PerLearnerSandboxes.Gate forSandbox(Path listen, Path daemonSocket, Set<String> registries,
+                                                      LinuxUsers.LinuxUser owner) {
+        DockerGate gate = start(listen, daemonSocket, new GatePolicy(registries), OptionalInt.of(owner.uid()),
+                OptionalInt.of(owner.gid()));
+        return new PerLearnerSandboxes.Gate() {
+            @Override
+            public long requests() {
+                return gate.forwardedRequests() + gate.refusedRequests();
+            }
+
+            @Override
+            public void close() {
+                gate.close();
+            }
+        };
+    }
+
     static DockerGate start(Path listenSocket, Path upstreamSocket, GatePolicy policy,
                             OptionalInt ownerUid, OptionalInt ownerGid, GateLimits limits) {
         Path socket = listenSocket.toAbsolutePath().normalize();

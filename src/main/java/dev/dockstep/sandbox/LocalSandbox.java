@@ -6,36 +6,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Docker and practice registry that every learner of this server shares today: either a
- * managed dockerd under the data folder, or the host's own Docker. Later a classroom gives each
- * learner their own; callers already ask for "the learner's sandbox".
+ * A Docker daemon and the practice registry together: a managed dockerd under a folder of its
+ * own, or the host's own Docker. The server's {@code shared} and {@code host} modes run one
+ * ({@link SingleSandbox}); {@code test-lessons} and the benchmarks start throwaway ones.
  */
 public final class LocalSandbox implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final boolean managed;
-    private final boolean dockerHub;
     private final Path dataDir;
     private final String dockerdBinary;
-    private final String registryBinary;
-    private final int registryPort;
+    private final RegistryService registry;
     private final SandboxInfo info;
-    private ManagedDaemon daemon;
-    private PracticeRegistry registry;
-    private volatile ServiceAccount service;
-
-    /**
-     * dockstep's own account on the practice registry, for reading manifests. Its password is
-     * random, lives only in memory, and changes every start; learner names cannot contain '-'.
-     */
-    public record ServiceAccount(String user, String password) {
-        static final String USER = "dockstep-checker";
-
-        @Override
-        public String toString() {
-            return "ServiceAccount[" + user + ", password hidden]";
-        }
-    }
+    private volatile ManagedDaemon daemon;
+    private Supervisor supervisor;
 
     /**
      * Plans the sandbox without starting anything.
@@ -44,7 +28,8 @@ public final class LocalSandbox implements AutoCloseable {
      */
     public LocalSandbox(boolean managed, Path dataDir, String dockerdBinary, String registryBinary, int registryPort,
                         Map<String, String> env) {
-        this(managed, false, dataDir, dockerdBinary, registryBinary, registryPort, env);
+        this(managed, dataDir, dockerdBinary,
+                RegistryService.practice(dataDir.resolve("registry"), registryBinary, registryPort), env);
     }
 
     /**
@@ -55,32 +40,28 @@ public final class LocalSandbox implements AutoCloseable {
         return new LocalSandbox(true, dir, "dockerd", "docker-registry", Ports.free(), Map.of());
     }
 
-    /** @param dockerHub learners push to real Docker Hub; no practice registry is started */
-    public LocalSandbox(boolean managed, boolean dockerHub, Path dataDir, String dockerdBinary, String registryBinary,
-                        int registryPort, Map<String, String> env) {
-        this.dockerHub = dockerHub;
+    /** @param registry the registry learners push to; this sandbox starts and stops it */
+    public LocalSandbox(boolean managed, Path dataDir, String dockerdBinary, RegistryService registry,
+                        Map<String, String> env) {
         this.managed = managed;
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.dockerdBinary = dockerdBinary;
-        this.registryBinary = registryBinary;
-        this.registryPort = registryPort;
-        String registryAddress = dockerHub ? "docker.io" : "localhost:" + registryPort;
+        this.registry = registry;
         if (managed) {
             this.info = new SandboxInfo("unix://" + this.dataDir.resolve("docker/docker.sock"),
-                    this.dataDir.resolve("docker-config"), registryAddress);
+                    this.dataDir.resolve("docker-config"), registry.address());
         } else {
             String host = Optional.ofNullable(env.get("DOCKER_HOST")).filter(s -> !s.isBlank())
                     .orElse("unix:///var/run/docker.sock");
             Path config = Optional.ofNullable(env.get("DOCKER_CONFIG")).filter(s -> !s.isBlank()).map(Path::of)
                     .orElse(Path.of(System.getProperty("user.home"), ".docker"));
-            this.info = new SandboxInfo(host, config, registryAddress);
+            this.info = new SandboxInfo(host, config, registry.address());
         }
     }
 
-    /** Starts the managed daemon (in managed mode) and the practice registry. */
+    /** Starts the managed daemon (in managed mode) and the practice registry, side by side. */
     public void start() {
         try {
-            // The daemon and the registry start side by side; each mostly waits for its process.
             java.util.concurrent.CompletableFuture<ManagedDaemon> starting = null;
             if (managed) {
                 java.nio.file.Files.createDirectories(info.dockerConfig());
@@ -88,10 +69,7 @@ public final class LocalSandbox implements AutoCloseable {
                         () -> ManagedDaemon.start(dataDir.resolve("docker"), dockerdBinary, START_TIMEOUT));
             }
             try {
-                if (!dockerHub) {
-                    registry = PracticeRegistry.start(dataDir.resolve("registry"), registryBinary, registryPort,
-                            START_TIMEOUT);
-                }
+                registry.start();
             } finally {
                 if (starting != null) {
                     try {
@@ -101,14 +79,11 @@ public final class LocalSandbox implements AutoCloseable {
                     }
                 }
             }
-            if (dockerHub) {
-                return;
+            if (managed) {
+                supervisor = Supervisor.watch("the managed Docker daemon", () -> daemon != null && daemon.isAlive(),
+                        () -> daemon = ManagedDaemon.start(dataDir.resolve("docker"), dockerdBinary, START_TIMEOUT),
+                        Duration.ofMillis(500));
             }
-            byte[] secret = new byte[24];
-            new java.security.SecureRandom().nextBytes(secret);
-            String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-            registry.accounts().put(ServiceAccount.USER, password.toCharArray(), Htpasswd.RANDOM_SECRET_COST);
-            service = new ServiceAccount(ServiceAccount.USER, password);
         } catch (java.io.IOException e) {
             close();
             throw new SandboxException("cannot create " + info.dockerConfig() + ": " + e.getMessage(), e);
@@ -124,71 +99,56 @@ public final class LocalSandbox implements AutoCloseable {
      * @throws SandboxException when Docker cannot be reached or refuses the image
      */
     public void seed(java.util.List<String> images) {
-        if (images.isEmpty()) {
-            return;
-        }
-        try (var docker = DockerClients.writable(info.dockerHost())) {
-            OfflineImages.ensure(docker, images);
-        } catch (java.io.IOException | RuntimeException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
-            }
-            throw new SandboxException("could not prepare the lesson images " + images + " in Docker at "
-                    + info.dockerHost() + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
-                    : cause.getMessage()), e);
-        }
+        OfflineImages.seed(info.dockerHost(), images);
     }
 
     public SandboxInfo info() {
         return info;
     }
 
-    /** True when learners push to real Docker Hub. */
-    public boolean dockerHub() {
-        return dockerHub;
+    /** The registry learners push to. */
+    public RegistryService registry() {
+        return registry;
     }
 
     /** The practice registry's port on 127.0.0.1. */
     public int registryPort() {
-        return registryPort;
+        return registry.port();
     }
 
-    /**
-     * Sets a learner's password on the practice registry, which reads its accounts file again
-     * on the next request.
-     *
-     * @throws SandboxException when the registry has not started
-     */
+    /** Sets a learner's password on the practice registry (see {@link RegistryService#setPassword}). */
     public void setPassword(String user, char[] password) {
-        if (dockerHub) {
-            throw new SandboxException("no Docker Hub password is kept here; set yours on hub.docker.com");
-        }
-        PracticeRegistry running = registry;
-        if (running == null) {
-            throw new SandboxException("the practice registry is not running");
-        }
-        running.accounts().put(user, password);
+        registry.setPassword(user, password);
     }
 
     /** dockstep's read account on the practice registry, once it has started. */
-    public Optional<ServiceAccount> serviceAccount() {
-        return Optional.ofNullable(service);
+    public Optional<RegistryService.ServiceAccount> serviceAccount() {
+        return registry.serviceAccount();
     }
 
-    public Optional<PracticeRegistry> registry() {
-        return Optional.ofNullable(registry);
+    /** The managed daemon, while it runs. */
+    Optional<ManagedDaemon> daemon() {
+        return Optional.ofNullable(daemon);
+    }
+
+    /** What is wrong with the managed daemon while it is being started again, if anything. */
+    Optional<String> trouble() {
+        return supervisor == null ? Optional.empty() : supervisor.trouble();
     }
 
     @Override
     public void close() {
-        if (registry != null) {
-            registry.close();
-            registry = null;
+        if (supervisor != null) {
+            supervisor.close();
+            supervisor = null;
         }
-        if (daemon != null) {
-            daemon.close();
-            daemon = null;
+        try {
+            registry.close();
+        } finally {
+            if (daemon != null) {
+                daemon.close();
+                daemon = null;
+            }
         }
     }
 }

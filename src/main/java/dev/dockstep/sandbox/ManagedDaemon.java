@@ -43,6 +43,7 @@ public final class ManagedDaemon implements AutoCloseable {
         }
         Path pidFile = home.resolve("docker.pid");
         ManagedProcess.stopLeftover(pidFile, pidFile.toString());
+        Mounts.unmountUnder(home);
         Path socket = home.resolve("docker.sock");
         ManagedProcess process = ManagedProcess.start("dockerd", List.of(binary,
                 "-H", "unix://" + socket,

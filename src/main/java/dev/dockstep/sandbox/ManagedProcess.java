@@ -27,9 +27,22 @@ final class ManagedProcess implements AutoCloseable {
 
     /** Starts {@code command}, sending its output to {@code log}. */
     static ManagedProcess start(String name, List<String> command, Path log) {
+        return start(name, command, null, log);
+    }
+
+    /**
+     * Starts {@code command} with exactly the environment {@code env} (or this process's, when
+     * null), sending its output to {@code log}.
+     */
+    static ManagedProcess start(String name, List<String> command, java.util.Map<String, String> env, Path log) {
         try {
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (env != null) {
+                builder.environment().clear();
+                builder.environment().putAll(env);
+            }
+            Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -115,10 +128,23 @@ final class ManagedProcess implements AutoCloseable {
         stop(handle, GRACE);
     }
 
+    /**
+     * SIGTERM, then SIGKILL after {@code grace}; then whatever the process started and left
+     * behind is killed too, so nothing of it keeps running.
+     */
     private static void stop(ProcessHandle process, Duration grace) {
         if (!process.isAlive()) {
             return;
         }
+        List<ProcessHandle> descendants = process.descendants().toList();
+        try {
+            stopOne(process, grace);
+        } finally {
+            descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static void stopOne(ProcessHandle process, Duration grace) {
         process.destroy();
         try {
             process.onExit().get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

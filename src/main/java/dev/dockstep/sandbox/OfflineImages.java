@@ -29,6 +29,28 @@ public final class OfflineImages {
     private OfflineImages() {
     }
 
+    /**
+     * Makes sure the Docker at {@code dockerHost} holds each image, made offline, never pulled.
+     *
+     * @throws SandboxException when Docker cannot be reached or refuses the images
+     */
+    public static void seed(String dockerHost, List<String> images) {
+        if (images.isEmpty()) {
+            return;
+        }
+        try (var docker = DockerClients.writable(dockerHost)) {
+            ensure(docker, images);
+        } catch (IOException | RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            throw new SandboxException("could not prepare the lesson images " + images + " in Docker at "
+                    + dockerHost + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getMessage()), e);
+        }
+    }
+
     /** Loads {@code ref} (for example {@code backend:0.1}) into the daemon unless it is there already. */
     public static void ensure(DockerClient docker, String ref) {
         ensure(docker, List.of(ref));

@@ -8,7 +8,9 @@ import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Lesson;
 import dev.dockstep.lesson.Step;
 import dev.dockstep.progress.ProgressStore;
-import dev.dockstep.sandbox.SandboxInfo;
+import dev.dockstep.sandbox.Sandbox;
+import dev.dockstep.sandbox.SandboxException;
+import dev.dockstep.sandbox.SandboxProvider;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,17 +26,14 @@ final class Api {
     private final Supplier<Catalog> catalog;
     private final StepChecker checker;
     private final Health health;
-    private final SandboxInfo sandbox;
-    private final WebServer.RegistryAccounts accounts;
+    private final SandboxProvider sandboxes;
     private final ProgressStore store;
 
-    Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxInfo sandbox,
-        WebServer.RegistryAccounts accounts, ProgressStore store) {
+    Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxProvider sandboxes, ProgressStore store) {
         this.catalog = catalog;
         this.checker = checker;
         this.health = health;
-        this.sandbox = sandbox;
-        this.accounts = accounts;
+        this.sandboxes = sandboxes;
         this.store = store;
     }
 
@@ -76,14 +75,45 @@ final class Api {
         ctx.json(Map.of("user", learner.name(), "steps", steps));
     }
 
+    /**
+     * The signed-in learner's own sandbox, started if need be: the two values a person at the
+     * server exports to use it with the real CLI, the registry and the user name.
+     */
     void sandbox(Context ctx) {
         Learner learner = Auth.require(ctx);
+        ctx.json(describe(sandbox(learner), learner));
+    }
+
+    /** {@code POST /api/sandbox/reset}: a fresh Docker with the lessons' images; progress stays. */
+    void resetSandbox(Context ctx) {
+        Learner learner = Auth.require(ctx);
+        Sandbox fresh;
+        try {
+            fresh = sandboxes.reset(learner.name());
+        } catch (SandboxException e) {
+            throw new WebServer.Unavailable(sentence(e.getMessage()));
+        }
+        Map<String, Object> body = describe(fresh, learner);
+        body.put("reset", true);
+        ctx.json(body);
+    }
+
+    private Sandbox sandbox(Learner learner) {
+        try {
+            return sandboxes.forLearner(learner.name());
+        } catch (SandboxException e) {
+            throw new WebServer.Unavailable(sentence(e.getMessage()));
+        }
+    }
+
+    private Map<String, Object> describe(Sandbox sandbox, Learner learner) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("dockerHost", sandbox.dockerHost());
+        body.put("mode", sandboxes.mode());
+        body.put("dockerHost", sandbox.learnerDockerHost());
         body.put("dockerConfig", sandbox.dockerConfig().toString());
         body.put("registry", sandbox.registry());
         body.put("user", learner.name());
-        ctx.json(body);
+        return body;
     }
 
     /** {@code {"password":"…"}}: sets the learner's password on the practice registry. */
@@ -97,11 +127,11 @@ final class Api {
             throw new WebServer.BadRequest("The password may not contain control characters.");
         }
         try {
-            accounts.setPassword(learner.name(), password.toCharArray());
-        } catch (dev.dockstep.sandbox.SandboxException e) {
-            throw new WebServer.BadRequest(capitalise(e.getMessage()) + ".");
+            sandboxes.registry().setPassword(learner.name(), password.toCharArray());
+        } catch (SandboxException e) {
+            throw new WebServer.BadRequest(sentence(e.getMessage()));
         }
-        ctx.json(Map.of("user", learner.name(), "registry", sandbox.registry()));
+        ctx.json(Map.of("user", learner.name(), "registry", sandboxes.registry().address()));
     }
 
     void check(Context ctx) {
@@ -130,8 +160,13 @@ final class Api {
         return chosen;
     }
 
-    private static String capitalise(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    /** A message as a sentence: capitalised, with a full stop. */
+    private static String sentence(String text) {
+        if (text == null || text.isEmpty()) {
+            return "Something went wrong.";
+        }
+        String capital = Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return capital.endsWith(".") ? capital : capital + ".";
     }
 
     /** The request's JSON body; an empty body is an empty object. */

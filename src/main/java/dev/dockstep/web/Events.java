@@ -5,10 +5,8 @@ import dev.dockstep.check.LiveVerifier.OpenLesson;
 import io.javalin.http.sse.SseClient;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * The open {@code GET /events} streams, each with its learner and, for a lesson page, the
@@ -21,21 +19,22 @@ final class Events {
     private record Client(Optional<Learner> learner, Optional<OpenLesson> lesson) {
     }
 
-    /** @param learner null for a visitor who is not signed in */
-    void join(SseClient client, Learner learner, String course, String lesson) {
+    /**
+     * @param learner null for a visitor who is not signed in
+     * @param closed run once the stream has closed
+     */
+    void join(SseClient client, Learner learner, String course, String lesson, Runnable closed) {
         client.keepAlive();
-        client.onClose(() -> clients.remove(client));
+        client.onClose(() -> {
+            clients.remove(client);
+            closed.run();
+        });
         Optional<OpenLesson> open = learner == null || course == null || lesson == null ? Optional.empty()
                 : Optional.of(new OpenLesson(learner, course, lesson));
         clients.put(client, new Client(Optional.ofNullable(learner), open));
         // A named event, not a comment: the page marks itself live on it, so anyone (a test
         // included) knows the stream is registered here and no step-passed can be missed.
         client.sendEvent("connected", Map.of());
-    }
-
-    /** The lessons that learners have open now. */
-    Set<OpenLesson> openLessons() {
-        return clients.values().stream().flatMap(c -> c.lesson().stream()).collect(Collectors.toSet());
     }
 
     void broadcast(String event, Map<String, ?> data) {

@@ -11,7 +11,7 @@ import dev.dockstep.lesson.Step;
 import dev.dockstep.lesson.Variables;
 import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.progress.StepStatus;
-import dev.dockstep.sandbox.SandboxInfo;
+import dev.dockstep.sandbox.SandboxProvider;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ final class Pages {
     private final Supplier<Catalog> catalog;
     private final PageRenderer renderer;
     private final LessonRenderer markdown;
-    private final SandboxInfo sandbox;
+    private final SandboxProvider sandboxes;
     private final StepChecker checker;
     private final ProgressStore store;
 
@@ -37,12 +37,12 @@ final class Pages {
         String page(String template, Map<String, Object> model, Context ctx);
     }
 
-    Pages(Supplier<Catalog> catalog, LessonRenderer markdown, PageRenderer renderer, SandboxInfo sandbox,
+    Pages(Supplier<Catalog> catalog, LessonRenderer markdown, PageRenderer renderer, SandboxProvider sandboxes,
           StepChecker checker, ProgressStore store) {
         this.catalog = catalog;
         this.markdown = markdown;
         this.renderer = renderer;
-        this.sandbox = sandbox;
+        this.sandboxes = sandboxes;
         this.checker = checker;
         this.store = store;
     }
@@ -99,6 +99,8 @@ final class Pages {
         Learner learner = Auth.require(ctx);
         Catalog now = catalog.get();
         Lesson lesson = Lookup.lesson(now, ctx.pathParam("course"), ctx.pathParam("lesson"));
+        // The learner is about to need their Docker: start it now, not at their first command.
+        sandboxes.prepare(learner.name());
         String key = learner.name() + '\n' + learner.role() + '\n' + Auth.csrfToken(ctx) + '\n' + lesson.courseId() + '/'
                 + lesson.id() + '\n' + store.version(learner.name()) + '\n' + System.identityHashCode(now);
         byte[] page = built.get(key);
@@ -130,8 +132,8 @@ final class Pages {
                 "intro", variables.applyToHtml(lesson.introHtml()),
                 "steps", steps,
                 "current", current == null ? "" : current,
-                "sandbox", sandbox,
-                "exports", sandbox.exportLines()));
+                "registry", sandboxes.registry().address(),
+                "sandboxMode", sandboxes.mode()));
     }
 
     private StepView view(Step step, String status, Variables variables) {

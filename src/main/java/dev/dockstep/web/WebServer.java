@@ -8,7 +8,7 @@ import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.LessonRenderer;
 import dev.dockstep.progress.ClassReport;
 import dev.dockstep.progress.ProgressStore;
-import dev.dockstep.sandbox.SandboxInfo;
+import dev.dockstep.sandbox.SandboxProvider;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -17,7 +17,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,19 +32,16 @@ public final class WebServer {
     private final AccountPages accountPages;
     private final InstructorPages instructor;
     private final Events events = new Events();
+    private final LiveVerifier live;
     private final ThymeleafRenderer thymeleaf = new ThymeleafRenderer();
 
-    /** Sets a practice-registry password; the web layer's view of the registry's accounts. */
-    @FunctionalInterface
-    public interface RegistryAccounts {
-        void setPassword(String user, char[] password);
-    }
-
+    /** @param live told which lessons learners have open, so that their steps pass without a click */
     public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
-                     SandboxInfo sandbox, Accounts accounts, ProgressStore store, RegistryAccounts registryAccounts) {
+                     SandboxProvider sandboxes, Accounts accounts, ProgressStore store, LiveVerifier live) {
+        this.live = live;
         this.auth = new Auth(accounts);
-        this.pages = new Pages(catalog, renderer, thymeleaf::render, sandbox, checker, store);
-        this.api = new Api(catalog, checker, health, sandbox, registryAccounts, store);
+        this.pages = new Pages(catalog, renderer, thymeleaf::render, sandboxes, checker, store);
+        this.api = new Api(catalog, checker, health, sandboxes, store);
         this.accountPages = new AccountPages(accounts, auth);
         this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store));
         store.onChange(() -> events.toInstructors("progress-changed", Map.of()));
@@ -95,14 +91,15 @@ public final class WebServer {
         r.get("/api/progress", api::progress);
         r.get("/api/sandbox", api::sandbox);
         r.post("/api/sandbox/password", api::registryPassword);
+        r.post("/api/sandbox/reset", api::resetSandbox);
         r.post("/api/check/{course}/{lesson}/{step}", api::check);
-        r.sse("/events", client -> events.join(client, Auth.learner(client.ctx()).orElse(null),
-                client.ctx().queryParam("course"), client.ctx().queryParam("lesson")));
+        r.sse("/events", this::events);
 
         r.exception(NotFound.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
         r.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
         r.exception(Forbidden.class, (e, ctx) -> problem(ctx, 403, e.getMessage()));
         r.exception(Conflict.class, (e, ctx) -> problem(ctx, 409, e.getMessage()));
+        r.exception(Unavailable.class, (e, ctx) -> problem(ctx, 503, e.getMessage()));
         r.exception(Auth.SignInFirst.class, (e, ctx) -> {
             if (isApi(ctx)) {
                 problem(ctx, 401, "Sign in first.");
@@ -123,9 +120,19 @@ public final class WebServer {
         });
     }
 
-    /** The lessons learners have open, for live verification. */
-    public Set<LiveVerifier.OpenLesson> openLessons() {
-        return events.openLessons();
+    /** A page's stream: while it is open, the learner's sandbox is followed for live passes. */
+    private void events(io.javalin.http.sse.SseClient client) {
+        var learner = Auth.learner(client.ctx());
+        String course = client.ctx().queryParam("course");
+        String lesson = client.ctx().queryParam("lesson");
+        if (learner.isPresent() && course != null && lesson != null) {
+            LiveVerifier.OpenLesson open = new LiveVerifier.OpenLesson(learner.get(), course, lesson);
+            // Registered first, so that no step-passed of the watch can be sent before the stream is known.
+            events.join(client, learner.get(), course, lesson, () -> live.closed(open));
+            live.opened(open);
+        } else {
+            events.join(client, learner.orElse(null), course, lesson, () -> { });
+        }
     }
 
     /** Tells a learner's open pages that a step passed without a click. */
@@ -174,6 +181,13 @@ public final class WebServer {
     /** A request that is not allowed; its message says why. */
     static final class Forbidden extends RuntimeException {
         Forbidden(String message) {
+            super(message);
+        }
+    }
+
+    /** Something the request needs cannot be had now, such as a sandbox on a full host; its message says why. */
+    static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
             super(message);
         }
     }

@@ -50,7 +50,9 @@ abstract class AccountsContract {
     @BeforeAll
     void start() throws Exception {
         data = Files.createTempDirectory(Path.of("/tmp"), "ds-acct-");
-        Config config = Config.defaults().withDirs(data, LESSONS).withPorts(0, Ports.free()).withDatabase(databaseUrl());
+        // Accounts need no Docker of their own per learner: one shared daemon keeps these tests about accounts.
+        Config config = Config.defaults().withDirs(data, LESSONS).withPorts(0, Ports.free()).withDatabase(databaseUrl())
+                .withSandbox(Config.SandboxMode.SHARED);
         app = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
         app.start();
         base = "http://localhost:" + app.port();

@@ -40,6 +40,23 @@ public final class Browser {
                 .until(d -> d.getPageSource().contains("Signed in as"));
     }
 
+    /** The signed-in learner's own sandbox, as the browser's session gets it from /api/sandbox. */
+    public static LearnerSandbox sandbox(WebDriver driver) {
+        String body = (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + " fetch('/api/sandbox').then(r => r.text()).then(done, e => done(String(e)));");
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            if (!json.has("dockerHost")) {
+                throw new AssertionError("no sandbox: " + body);
+            }
+            return new LearnerSandbox(json.get("dockerHost").asText(), Path.of(json.get("dockerConfig").asText()),
+                    json.get("registry").asText(), json.get("user").asText());
+        } catch (IOException e) {
+            throw new AssertionError("GET /api/sandbox gave no JSON: " + body, e);
+        }
+    }
+
     /** Waits until the page's event stream is registered with the server, so no live event is missed. */
     public static void awaitLive(WebDriver driver) {
         new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10)).until(

@@ -1,5 +1,7 @@
 package dev.dockstep.harness;
 
+import dev.dockstep.sandbox.LinuxUsers;
+import dev.dockstep.sandbox.PerLearnerSandboxes;
 import dev.dockstep.sandbox.Ports;
 
 import dev.dockstep.App;
@@ -30,13 +32,11 @@ public final class TestApp implements AutoCloseable {
     }
 
     public static TestApp start(Path lessons, UnaryOperator<Config> tune, Map<String, String> env, PrintStream out) {
-        Path data;
-        try {
-            data = Files.createTempDirectory(Path.of("/tmp"), "ds-app-");
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
-        App app = App.create(tune.apply(Config.defaults().withDirs(data, lessons).withPorts(0, Ports.free())), env, out);
+        Path data = dataFolder("ds-app-");
+        // Per-learner sandboxes, as serve runs them, but none started ahead: a test's learners start their own.
+        Config config = Config.defaults().withDirs(data, lessons).withPorts(0, Ports.free())
+                .withSandboxes(PerLearnerSandboxes.Options.defaults().withPool(0));
+        App app = App.create(tune.apply(config), env, out);
         try {
             app.start();
         } catch (RuntimeException e) {
@@ -60,10 +60,47 @@ public final class TestApp implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(app);
+        RealDocker.deleteTree(data);
+    }
+
+    /**
+     * A temporary data folder that the sandboxes' Linux users can pass through (0711), as
+     * per-learner sandboxes need: Java makes temporary folders 0700.
+     */
+    public static Path dataFolder(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(Path.of("/tmp"), prefix);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Removes the Linux users that a server on {@code data} made for its sandboxes, if any. */
+    public static void removeSandboxUsers(Path data) {
+        Path id = data.resolve("sandboxes/id");
+        try {
+            if (Files.exists(id)) {
+                LinuxUsers users = new LinuxUsers();
+                LinuxUsers.named(Files.readString(id).strip()).forEach(users::remove);
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Stops an app and removes the Linux users its per-learner sandboxes ran as. */
+    public static void stop(App app) {
+        String prefix = app.sandboxes() instanceof PerLearnerSandboxes sandboxes ? sandboxes.userPrefix() : null;
         try {
             app.stop();
         } finally {
-            RealDocker.deleteTree(data);
+            if (prefix != null) {
+                LinuxUsers users = new LinuxUsers();
+                LinuxUsers.named(prefix).forEach(users::remove);
+            }
         }
     }
 }

@@ -37,6 +37,17 @@ public final class WebClient {
         return this;
     }
 
+    /** This learner's own sandbox, from {@code GET /api/sandbox} (which starts it if need be). */
+    public LearnerSandbox sandbox() {
+        HttpResponse<String> response = get("/api/sandbox");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /api/sandbox answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonNode body = json(response);
+        return new LearnerSandbox(body.get("dockerHost").asText(), java.nio.file.Path.of(body.get("dockerConfig").asText()),
+                body.get("registry").asText(), body.get("user").asText());
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }

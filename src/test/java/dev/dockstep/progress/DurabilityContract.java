@@ -33,7 +33,7 @@ abstract class DurabilityContract {
 
     @Test
     void every_write_acknowledged_with_200_survives_a_sigkill_during_a_burst() throws Exception {
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "ds-crash-");
+        Path dir = dev.dockstep.harness.TestApp.dataFolder("ds-crash-");
         List<String> args = new ArrayList<>(List.of("serve", "--data", dir.resolve("data").toString(),
                 "--lessons", "src/test/resources/fixtures/lessons", "--port", Integer.toString(Ports.free()),
                 "--registry-port", Integer.toString(Ports.free())));
@@ -97,6 +97,7 @@ abstract class DurabilityContract {
         } finally {
             burst.shutdownNow();
             orphans.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            dev.dockstep.harness.TestApp.removeSandboxUsers(dir.resolve("data"));
             RealDocker.deleteTree(dir);
         }
     }

@@ -55,7 +55,7 @@ class CourseE2E {
 
     @BeforeAll
     static void start() throws Exception {
-        data = Files.createTempDirectory(Path.of("/tmp"), "ds-course-");
+        data = dev.dockstep.harness.TestApp.dataFolder("ds-course-");
         registryPort = Ports.free();
         app = startApp();
         browser = Browser.start();
@@ -64,7 +64,8 @@ class CourseE2E {
     }
 
     private static App startApp() {
-        Config config = Config.defaults().withDirs(data, Path.of("lessons")).withPorts(0, registryPort);
+        Config config = Config.defaults().withDirs(data, Path.of("lessons")).withPorts(0, registryPort)
+                .withSandboxes(dev.dockstep.sandbox.PerLearnerSandboxes.Options.defaults().withPool(1));
         App started = App.create(config, Map.of(), new PrintStream(OutputStream.nullOutputStream()));
         started.start();
         return started;
@@ -76,7 +77,7 @@ class CourseE2E {
             browser.quit();
         }
         if (app != null) {
-            app.stop();
+            dev.dockstep.harness.TestApp.stop(app);
         }
         RealDocker.deleteTree(data);
     }
@@ -104,7 +105,8 @@ class CourseE2E {
         Browser.signUp(browser, base(), LEARNER, PASSWORD);
         Browser.assertAccessible(browser, "catalog, signed in");
         Browser.screenshot(browser, "catalog");
-        Variables variables = Variables.forRegistry(LEARNER, app.sandbox().registry());
+        var sandbox = Browser.sandbox(browser);
+        Variables variables = Variables.forRegistry(LEARNER, sandbox.registry());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
         for (Lesson lesson : course.lessons()) {
             System.out.println("course: lesson " + lesson.id());
@@ -128,9 +130,9 @@ class CourseE2E {
                     }
                     case EXERCISE -> {
                         if (step.id().equals("tag-the-backend-image")) {
-                            aWrongCommandShowsWhyItIsWrong(element, variables);
+                            aWrongCommandShowsWhyItIsWrong(element, variables, sandbox);
                         }
-                        run(variables.apply(step.solution()));
+                        run(sandbox, variables.apply(step.solution()));
                     }
                 }
                 // Exercises get no click here: the docker command alone must turn them green.
@@ -143,8 +145,9 @@ class CourseE2E {
         Browser.screenshot(browser, "catalog-course-done");
     }
 
-    private static void aWrongCommandShowsWhyItIsWrong(WebElement step, Variables variables) {
-        run(variables.apply("docker tag backend:0.1 {{repo}}/backnd:0.1"));
+    private static void aWrongCommandShowsWhyItIsWrong(WebElement step, Variables variables,
+                                                       dev.dockstep.harness.LearnerSandbox sandbox) {
+        run(sandbox, variables.apply("docker tag backend:0.1 {{repo}}/backnd:0.1"));
         step.findElement(By.cssSelector("button.check")).click();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.attributeContains(step, "class", "failed"));
         String reason = step.findElement(By.cssSelector(".results li.failed")).getText();
@@ -239,10 +242,8 @@ class CourseE2E {
         new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.getPageSource().contains("Sign up"));
     }
 
-    private static void run(String script) {
-        Cli.Result result = Cli.run(List.of("bash", "-e", "-o", "pipefail", "-c", script),
-                Map.of("DOCKER_HOST", app.sandbox().dockerHost(), "DOCKER_CONFIG", app.sandbox().dockerConfig().toString()),
-                PASSWORD);
+    private static void run(dev.dockstep.harness.LearnerSandbox sandbox, String script) {
+        Cli.Result result = sandbox.bash(script, PASSWORD);
         if (result.exitCode() != 0) {
             throw new AssertionError("'" + script + "' failed: " + result.output());
         }

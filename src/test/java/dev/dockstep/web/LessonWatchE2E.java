@@ -29,7 +29,7 @@ class LessonWatchE2E {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory(Path.of("/tmp"), "ds-watch-");
+        dir = dev.dockstep.harness.TestApp.dataFolder("ds-watch-");
         Path course = Files.createDirectories(dir.resolve("lessons/hub"));
         Files.copy(ServerIT.LESSONS.resolve("hub/index.md"), course.resolve("index.md"));
         lesson = Files.copy(ServerIT.LESSONS.resolve("hub/01-tag.md"), course.resolve("01-tag.md"));

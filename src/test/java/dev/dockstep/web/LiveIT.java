@@ -50,7 +50,7 @@ class LiveIT {
 
     @Test
     void docker_tag_alone_sends_step_passed_to_the_learners_pages_and_survives_a_daemon_restart() throws Exception {
-        String ref = app.sandbox().registry() + "/learner/backend:0.1";
+        String ref = app.sharedSandbox().orElseThrow().registry() + "/learner/backend:0.1";
         try (SseClient page = new SseClient(events, web.cookieHeader()).awaitConnected();
              SseClient otherLesson = new SseClient(events.replace("lesson=tag", "lesson=nope"), web.cookieHeader())
                      .awaitConnected();
@@ -74,7 +74,7 @@ class LiveIT {
             assertNull(stranger.next(Duration.ofMillis(200)), "a visitor who is not that learner is not told");
 
             // The next exercise is a login: the docker config folder, not the daemon, tells of it.
-            var login = dev.dockstep.harness.Cli.run(java.util.List.of("docker", "login", app.sandbox().registry(),
+            var login = dev.dockstep.harness.Cli.run(java.util.List.of("docker", "login", app.sharedSandbox().orElseThrow().registry(),
                     "-u", "learner", "--password-stdin"), Map.of("DOCKER_HOST", docker.dockerHost(),
                     "DOCKER_CONFIG", docker.dockerConfig().toString()), "live-password");
             assertEquals(0, login.exitCode(), login.output());

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The whole app over HTTP, with its own managed dockerd and registry. Each test is its own learner. */
+/**
+ * The whole app over HTTP, as {@code serve} runs it: per-learner sandboxes and the practice
+ * registry. Each test is its own learner, acting through their own sandbox as /api/sandbox gives it.
+ */
 class ServerIT {
     static final Path LESSONS = Path.of("src/test/resources/fixtures/lessons");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,8 +64,11 @@ class ServerIT {
     void healthz_reports_every_part_ok() throws Exception {
         HttpResponse<String> response = new WebClient(base).get("/healthz");
         assertEquals(200, response.statusCode());
-        assertEquals(JSON.readTree("{\"docker\":{\"status\":\"ok\"},\"registry\":{\"status\":\"ok\"},"
-                + "\"database\":{\"status\":\"ok\"}}"), JSON.readTree(response.body()));
+        JsonNode health = JSON.readTree(response.body());
+        assertEquals("ok", health.at("/docker/status").asText(), response.body());
+        assertEquals("per-learner", health.at("/docker/mode").asText());
+        assertEquals(JSON.readTree("{\"status\":\"ok\"}"), health.get("registry"));
+        assertEquals(JSON.readTree("{\"status\":\"ok\"}"), health.get("database"));
     }
 
     @Test
@@ -70,7 +76,8 @@ class ServerIT {
         String[] name = new String[1];
         WebClient web = learner(name);
         String path = "/api/check/hub/tag/tag-the-image";
-        String ref = app.sandbox().registry() + "/" + name[0] + "/backend:0.1";
+        var sandbox = web.sandbox();
+        String ref = sandbox.registry() + "/" + name[0] + "/backend:0.1";
         JsonNode before = WebClient.json(web.postJson(path, "{}"));
         assertFalse(before.get("passed").asBoolean());
         assertEquals(1, before.get("attempt").asInt());
@@ -78,7 +85,7 @@ class ServerIT {
         assertEquals(ref + " is not among your images; images named backend: backend:0.1.",
                 before.at("/checks/0/reason").asText());
 
-        Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "tag", "backend:0.1", ref).requireSuccess();
+        sandbox.docker("tag", "backend:0.1", ref).requireSuccess();
 
         HttpResponse<String> after = web.postJson(path, "{}");
         assertEquals(200, after.statusCode());
@@ -122,10 +129,11 @@ class ServerIT {
         assertEquals(200, page.statusCode());
         String html = page.body();
         assertTrue(html.contains("Tag the image"), html);
-        assertTrue(html.contains(app.sandbox().registry() + "/" + name[0] + "/backend:0.1"), "{{repo}} replaced");
+        assertTrue(html.contains(app.sandboxes().registry().address() + "/" + name[0] + "/backend:0.1"),
+                "{{repo}} replaced");
         assertTrue(html.contains("&lt;b&gt;raw html&lt;/b&gt;"), "raw HTML is shown, not run");
         assertFalse(html.contains("<b>raw html</b>"));
-        assertTrue(html.contains("export DOCKER_HOST=" + app.sandbox().dockerHost()));
+        assertTrue(html.contains("Reset my sandbox"), "per-learner sandboxes can be reset");
         assertTrue(html.contains("data-current=\"tag-the-image\""), "the page opens at the current step");
     }
 
@@ -190,9 +198,9 @@ class ServerIT {
     void the_sign_up_password_lets_the_real_docker_cli_log_in_and_the_panel_can_change_it() throws Exception {
         String[] name = new String[1];
         WebClient web = learner(name);
-        var env = Map.of("DOCKER_HOST", app.sandbox().dockerHost(), "DOCKER_CONFIG",
-                Files.createTempDirectory(data, "cfg").toString());
-        List<String> login = List.of("docker", "login", app.sandbox().registry(), "-u", name[0], "--password-stdin");
+        var sandbox = web.sandbox();
+        var env = sandbox.env();
+        List<String> login = List.of("docker", "login", sandbox.registry(), "-u", name[0], "--password-stdin");
         assertEquals(0, Cli.run(login, env, "password-" + name[0]).exitCode(), "the sign-up password works");
 
         HttpResponse<String> tooShort = web.postJson("/api/sandbox/password", "{\"password\":\"short\"}");
@@ -230,12 +238,20 @@ class ServerIT {
     }
 
     @Test
-    void the_sandbox_endpoint_says_where_the_learners_docker_is() {
+    void the_sandbox_endpoint_gives_each_learner_the_gate_of_their_own_docker() {
         String[] name = new String[1];
         JsonNode sandbox = WebClient.json(learner(name).get("/api/sandbox"));
-        assertEquals(app.sandbox().dockerHost(), sandbox.get("dockerHost").asText());
-        assertEquals(app.sandbox().dockerConfig().toString(), sandbox.get("dockerConfig").asText());
-        assertEquals(app.sandbox().registry(), sandbox.get("registry").asText());
+        String[] other = new String[1];
+        JsonNode others = WebClient.json(learner(other).get("/api/sandbox"));
+        assertEquals("per-learner", sandbox.get("mode").asText());
+        assertTrue(sandbox.get("dockerHost").asText().startsWith("unix://" + data.resolve("sandboxes")),
+                sandbox.toString());
+        assertTrue(sandbox.get("dockerHost").asText().endsWith("/gate.sock"), "the learner's CLI goes through the gate");
+        assertTrue(sandbox.get("dockerConfig").asText().startsWith(data.resolve("sandboxes").toString()));
+        assertFalse(sandbox.get("dockerHost").asText().equals(others.get("dockerHost").asText()));
+        assertFalse(sandbox.get("dockerConfig").asText().equals(others.get("dockerConfig").asText()));
+        assertEquals(app.sandboxes().registry().address(), sandbox.get("registry").asText());
         assertEquals(name[0], sandbox.get("user").asText());
+        assertEquals(401, new WebClient(base).get("/api/sandbox").statusCode(), "a visitor has no sandbox");
     }
 }

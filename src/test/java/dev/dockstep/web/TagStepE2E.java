@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.App;
 import dev.dockstep.harness.Browser;
-import dev.dockstep.harness.Cli;
 import dev.dockstep.harness.TestApp;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +51,8 @@ class TagStepE2E {
         assertTrue(step.getAttribute("class").contains("locked"), "the exercise waits for the reading step");
         reading.findElement(By.cssSelector("button.next")).click();
         new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.attributeContains(step, "class", "current"));
-        String ref = app.sandbox().registry() + "/learner/backend:0.1";
+        var sandbox = Browser.sandbox(browser);
+        String ref = sandbox.registry() + "/learner/backend:0.1";
         assertTrue(step.getText().contains("docker tag backend:0.1 " + ref), step.getText());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
 
@@ -64,7 +63,7 @@ class TagStepE2E {
                 step.findElement(By.cssSelector(".results li.failed")).getText().substring(2));
         Browser.screenshot(browser, "lesson-step-failed");
 
-        Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "tag", "backend:0.1", ref).requireSuccess();
+        sandbox.docker("tag", "backend:0.1", ref).requireSuccess();
 
         step.findElement(By.cssSelector("button.check")).click();
         wait.until(ExpectedConditions.attributeContains(step, "class", "passed"));
@@ -75,17 +74,15 @@ class TagStepE2E {
 
     @Test
     void a_docker_push_turns_the_open_step_green_with_no_click() throws Exception {
-        String registry = app.sandbox().registry();
-        String ref = registry + "/learner/backend:0.1";
-        var env = Map.of("DOCKER_HOST", app.sandbox().dockerHost(), "DOCKER_CONFIG", app.sandbox().dockerConfig().toString());
-        assertEquals(0, Cli.run(java.util.List.of("docker", "login", registry, "-u", "learner", "--password-stdin"),
-                env, "learner-password").exitCode(), "the sign-up password opens the registry");
-        Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "tag", "backend:0.1", ref).requireSuccess();
+        var sandbox = Browser.sandbox(browser);
+        String ref = sandbox.registry() + "/learner/backend:0.1";
+        assertEquals(0, sandbox.login("learner-password").exitCode(), "the sign-up password opens the registry");
+        sandbox.docker("tag", "backend:0.1", ref).requireSuccess();
 
         browser.get("http://localhost:" + app.port() + "/courses/docker-hub/push");
         WebElement step = browser.findElement(By.cssSelector(".step[data-kind='exercise']"));
         Browser.awaitLive(browser);
-        Cli.docker(app.sandbox().dockerHost(), app.sandbox().dockerConfig(), "push", ref).requireSuccess();
+        sandbox.docker("push", ref).requireSuccess();
 
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.attributeContains(step, "class", "passed"));
         assertEquals("Step passed: Push backend 0.1", step.findElement(By.cssSelector(".actions .status")).getText());
