@@ -36,6 +36,8 @@ public final class Bench {
                 "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " "
                         + System.getProperty("os.version")));
         Path work = Files.createTempDirectory(Path.of("/tmp"), "ds-bench-");
+        // Per-learner sandboxes run as other users, who must pass through the work folder.
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         try {
             if (name == null || name.equals("pages")) {
                 results.put("pages", new PagesBench(out).run(work.resolve("pages")));

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +18,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * {@code bench classroom} and {@code bench startup}: 200 learners check their own steps at once
- * for 30 s, each on references of their own, against dockstep in a process of its own; then its
- * resident memory. Start-up is that same process's time from launch to the first 200 on /healthz.
+ * {@code bench classroom} and {@code bench startup}: learners check their own steps at once for
+ * 30 s, each on references of their own, against dockstep in a process of its own; then its
+ * resident memory. Two classes: 200 learners on one shared daemon (the check engine's load), and
+ * 40 learners each in a per-learner sandbox of their own, as a classroom runs. Start-up is the
+ * default (per-learner) server's time from launch to the first 200 on /healthz.
  */
 final class ClassroomBench {
     static final int LEARNERS = 200;
+    static final int SANDBOXED_LEARNERS = 40;
     static final int SECONDS = 30;
     private static final int STARTS = 3;
 
@@ -73,34 +75,32 @@ final class ClassroomBench {
         List<Long> starts = new ArrayList<>();
         for (int i = 1; i < STARTS; i++) {
             out.printf("startup: launching dockstep (%d of %d) and waiting for /healthz …%n", i, STARTS);
-            try (Server server = Server.startWarm(dir.resolve("s" + i), dir.resolve("lessons"))) {
+            try (Server server = Server.startWarm(dir.resolve("s" + i), dir.resolve("lessons"), List.of())) {
                 starts.add(Math.round((server.healthyNanos - server.startedNanos) / 1e6));
             }
         }
         out.printf("startup: launching dockstep (%d of %d) and waiting for /healthz …%n", STARTS, STARTS);
-        try (Server server = Server.startWarm(dir, dir.resolve("lessons"))) {
+        try (Server server = Server.startWarm(dir.resolve("s0"), dir.resolve("lessons"), List.of())) {
             starts.add(Math.round((server.healthyNanos - server.startedNanos) / 1e6));
-            List<Long> sorted = starts.stream().sorted().toList();
-            long median = sorted.get(sorted.size() / 2);
-            out.printf("%n  %-34s %d ms, median of %d (%d-%d ms) (target <= 2000 ms)%n%n",
-                    "start-up to the first 200 on /healthz", median, STARTS, sorted.get(0), sorted.get(sorted.size() - 1));
-            results.put("startupMs", median);
-            results.put("startupRunsMs", starts);
-            if (!classroom) {
-                return results;
-            }
-            out.printf("classroom: signing up %d learners …%n", LEARNERS);
-            List<String> cookies = Collections.synchronizedList(new ArrayList<>());
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            List<Future<String>> signUps = new ArrayList<>();
-            for (int i = 0; i < LEARNERS; i++) {
-                String name = "class" + i;
-                signUps.add(pool.submit(() -> server.signUp(name, "classroom-password")));
-            }
-            for (Future<String> signUp : signUps) {
-                cookies.add(signUp.get());
-            }
-            pool.shutdown();
+        }
+        List<Long> sorted = starts.stream().sorted().toList();
+        long median = sorted.get(sorted.size() / 2);
+        out.printf("%n  %-34s %d ms, median of %d (%d-%d ms) (target <= 2000 ms)%n%n",
+                "start-up to the first 200 on /healthz", median, STARTS, sorted.get(0), sorted.get(sorted.size() - 1));
+        results.put("startupMs", median);
+        results.put("startupRunsMs", starts);
+        if (!classroom) {
+            return results;
+        }
+        results.put("shared", shared(dir.resolve("shared"), dir.resolve("lessons")));
+        results.put("perLearner", perLearner(dir.resolve("pl"), dir.resolve("lessons")));
+        return results;
+    }
+
+    /** 200 learners on one shared daemon: the load of checks alone, as before sandboxes were per learner. */
+    private Map<String, Object> shared(Path dir, Path lessons) throws Exception {
+        try (Server server = Server.startWarm(dir, lessons, List.of("--sandbox", "shared"))) {
+            List<String> cookies = signUp(server, "class", LEARNERS);
             // Half the learners have done the work, half not: both verdicts are exercised.
             try (DockerClient docker = DockerClients.writable(server.dockerEnv(dir).get("DOCKER_HOST"))) {
                 String registry = registryOf(server);
@@ -108,27 +108,74 @@ final class ClassroomBench {
                     docker.tagImageCmd("backend:0.1", registry + "/class" + i + "/class", "1").exec();
                 }
             }
-            out.printf("classroom: %d learners checking their own steps for %d s …%n", LEARNERS, SECONDS);
-            Path cookieFile = dir.resolve("cookies.txt");
-            Files.write(cookieFile, cookies);
-            Path script = dir.resolve("classroom.lua");
-            Files.writeString(script, LUA);
-            // One connection per learner's worth of load: 200 connections, and the script hands
-            // each request the next learner's cookie, so every learner has about one check in flight.
-            Wrk.Load load = Wrk.run(server.base() + "/api/check/classroom/check/tag-it", LEARNERS, SECONDS, null,
-                    script, cookieFile.toString());
-            long rss = server.residentBytes();
-            out.printf("%n  %-34s %d errors, %.1f checks/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (n=%d)"
-                    + " (targets: 0 errors, p99 <= 250 ms)%n", "classroom (200 learners)", load.errors(),
-                    load.requestsPerSecond(), load.p50Ms(), load.p90Ms(), load.p99Ms(), load.requests());
-            out.printf("  %-34s %.0f MB (target <= 300 MB)%n%n", "resident memory after the load", rss / 1048576.0);
-            results.put("errors", load.errors());
-            results.put("checksPerSecond", load.requestsPerSecond());
-            results.put("latency", Map.of("p50Ms", load.p50Ms(), "p90Ms", load.p90Ms(), "p99Ms", load.p99Ms(),
-                    "n", load.requests()));
-            results.put("residentMb", Math.round(rss / 1048576.0));
-            return results;
+            return load(server, dir, cookies, "classroom, shared daemon (200 learners)");
         }
+    }
+
+    /** 40 learners, each in a sandbox of their own, half of them having tagged in it. */
+    private Map<String, Object> perLearner(Path dir, Path lessons) throws Exception {
+        try (Server server = Server.startWarm(dir, lessons, List.of("--sandbox-pool", "4"))) {
+            List<String> cookies = signUp(server, "room", SANDBOXED_LEARNERS);
+            out.printf("classroom: starting %d sandboxes …%n", SANDBOXED_LEARNERS);
+            long began = System.nanoTime();
+            HttpClient http = HttpClient.newHttpClient();
+            for (int i = 0; i < SANDBOXED_LEARNERS; i++) {
+                var sandbox = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                        URI.create(server.base() + "/api/sandbox")).header("Cookie", cookies.get(i)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                if (i % 2 == 0) {
+                    try (DockerClient docker = DockerClients.writable(sandbox.get("dockerHost").asText())) {
+                        docker.tagImageCmd("backend:0.1", sandbox.get("registry").asText() + "/room" + i + "/class", "1")
+                                .exec();
+                    }
+                }
+            }
+            out.printf("classroom: %d sandboxes ready in %.1f s%n", SANDBOXED_LEARNERS, (System.nanoTime() - began) / 1e9);
+            return load(server, dir, cookies, "classroom, a sandbox each (40 learners)");
+        }
+    }
+
+    private List<String> signUp(Server server, String prefix, int learners) throws Exception {
+        out.printf("classroom: signing up %d learners …%n", learners);
+        List<String> cookies = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> signUps = new ArrayList<>();
+            for (int i = 0; i < learners; i++) {
+                String name = prefix + i;
+                signUps.add(pool.submit(() -> server.signUp(name, "classroom-password")));
+            }
+            for (Future<String> signUp : signUps) {
+                cookies.add(signUp.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return cookies;
+    }
+
+    /** wrk: one connection per learner, each request as the next learner in turn, for {@link #SECONDS}. */
+    private Map<String, Object> load(Server server, Path dir, List<String> cookies, String what) throws Exception {
+        out.printf("classroom: %d learners checking their own steps for %d s …%n", cookies.size(), SECONDS);
+        Path cookieFile = dir.resolve("cookies.txt");
+        Files.write(cookieFile, cookies);
+        Path script = dir.resolve("classroom.lua");
+        Files.writeString(script, LUA);
+        Wrk.Load load = Wrk.run(server.base() + "/api/check/classroom/check/tag-it", cookies.size(), SECONDS, null,
+                script, cookieFile.toString());
+        long rss = server.residentBytes();
+        out.printf("%n  %-34s %d errors, %.1f checks/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (n=%d)"
+                + " (targets: 0 errors, p99 <= 250 ms)%n", what, load.errors(), load.requestsPerSecond(), load.p50Ms(),
+                load.p90Ms(), load.p99Ms(), load.requests());
+        out.printf("  %-34s %.0f MB (target <= 300 MB)%n%n", "resident memory after the load", rss / 1048576.0);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("learners", cookies.size());
+        results.put("errors", load.errors());
+        results.put("checksPerSecond", load.requestsPerSecond());
+        results.put("latency", Map.of("p50Ms", load.p50Ms(), "p90Ms", load.p90Ms(), "p99Ms", load.p99Ms(),
+                "n", load.requests()));
+        results.put("residentMb", Math.round(rss / 1048576.0));
+        return results;
     }
 
     private static String registryOf(Server server) throws Exception {

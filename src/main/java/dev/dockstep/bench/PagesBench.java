@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,7 @@ final class PagesBench {
         requireTools();
         Files.createDirectories(dir);
         out.println("pages: starting dockstep …");
-        try (Server server = Server.start(dir, Path.of("lessons"))) {
+        try (Server server = Server.start(dir, Path.of("lessons"), List.of())) {
             String session = server.signUp("pagebench", "pagebench-password");
             String url = server.base() + "/courses/docker-hub/tag";
             HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))

@@ -35,7 +35,7 @@ final class SandboxBench {
     Map<String, Object> run(Path dir) throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("managed", managed(dir.resolve("managed")));
-        results.putAll(perLearner(dir.resolve("per-learner")));
+        results.putAll(perLearner(dir.resolve("pl")));
         return results;
     }
 
@@ -61,7 +61,7 @@ final class SandboxBench {
         try {
             out.printf("sandbox: %d learners, one after another, each with a new sandbox of their own (cold) …%n", RUNS);
             List<Long> cold = new ArrayList<>();
-            try (PerLearnerSandboxes sandboxes = provider(dir.resolve("cold"), 0)) {
+            try (PerLearnerSandboxes sandboxes = provider(dir.resolve("c"), 0)) {
                 prefixes.add(sandboxes.userPrefix());
                 for (int i = 0; i < RUNS; i++) {
                     long start = System.nanoTime();
@@ -75,7 +75,7 @@ final class SandboxBench {
 
             out.printf("sandbox: %d learners, each taking a sandbox started ahead (pool of 1) …%n", RUNS);
             List<Long> pooled = new ArrayList<>();
-            try (PerLearnerSandboxes sandboxes = provider(dir.resolve("pool"), 1)) {
+            try (PerLearnerSandboxes sandboxes = provider(dir.resolve("p"), 1)) {
                 prefixes.add(sandboxes.userPrefix());
                 for (int i = 0; i < RUNS; i++) {
                     awaitReady(sandboxes);

@@ -20,12 +20,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class Server implements AutoCloseable {
     private final Process process;
+    private final Path dir;
     final int port;
     final long startedNanos;
     final long healthyNanos;
 
-    private Server(Process process, int port, long startedNanos, long healthyNanos) {
+    private Server(Process process, Path dir, int port, long startedNanos, long healthyNanos) {
         this.process = process;
+        this.dir = dir;
         this.port = port;
         this.startedNanos = startedNanos;
         this.healthyNanos = healthyNanos;
@@ -35,15 +37,16 @@ final class Server implements AutoCloseable {
      * Starts the server as {@code bin/dockstep up} does, class-data sharing included: a first
      * run after a build writes the archive, so this makes one when it is missing or stale.
      */
-    static Server startWarm(Path dir, Path lessons) throws Exception {
+    static Server startWarm(Path dir, Path lessons, List<String> serveArgs) throws Exception {
         Path jsa = jar().resolveSibling("dockstep.jsa");
         if (!Files.exists(jsa) || Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar())) < 0) {
             try (Server training = start(dir.resolve("t"), lessons, List.of("-XX:ArchiveClassesAtExit=" + jsa,
-                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off"))) {
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), serveArgs)) {
                 training.touch();
             }
         }
-        return start(dir, lessons, List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        return start(dir, lessons, List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
+                serveArgs);
     }
 
     /** Loads a page, so that the class archive holds what serving pages needs. */
@@ -52,17 +55,21 @@ final class Server implements AutoCloseable {
                 HttpResponse.BodyHandlers.discarding());
     }
 
-    /** Starts the server and waits for the first 200 on /healthz. */
-    static Server start(Path dir, Path lessons) throws Exception {
-        return start(dir, lessons, List.of());
+    /** Starts the server and waits for the first 200 on /healthz; {@code serveArgs} go to {@code serve}. */
+    static Server start(Path dir, Path lessons, List<String> serveArgs) throws Exception {
+        return start(dir, lessons, List.of(), serveArgs);
     }
 
-    private static Server start(Path dir, Path lessons, List<String> extraJvmOptions) throws Exception {
+    private static Server start(Path dir, Path lessons, List<String> extraJvmOptions, List<String> serveArgs)
+            throws Exception {
         Files.createDirectories(dir);
+        // Per-learner sandboxes' users pass through the data folder's parents.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         int port = dev.dockstep.sandbox.Ports.free();
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(), "serve",
                 "--data", dir.resolve("data").toString(), "--lessons", lessons.toString(),
                 "--port", Integer.toString(port), "--registry-port", Integer.toString(dev.dockstep.sandbox.Ports.free())));
+        command.addAll(serveArgs);
         command.addAll(1, extraJvmOptions);
         command.addAll(1, jvmOptions());
         long started = System.nanoTime();
@@ -80,7 +87,7 @@ final class Server implements AutoCloseable {
             }
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return new Server(process, port, started, System.nanoTime());
+                    return new Server(process, dir, port, started, System.nanoTime());
                 }
             } catch (IOException notYet) {
                 // not listening yet
@@ -145,11 +152,17 @@ final class Server implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** Stops the server, then removes the Linux users its per-learner sandboxes ran as. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
+        }
+        Path id = dir.resolve("data/sandboxes/id");
+        if (Files.exists(id)) {
+            dev.dockstep.sandbox.LinuxUsers users = new dev.dockstep.sandbox.LinuxUsers();
+            dev.dockstep.sandbox.LinuxUsers.named(Files.readString(id).strip()).forEach(users::remove);
         }
     }
 }

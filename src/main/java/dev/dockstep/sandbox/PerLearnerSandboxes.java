@@ -175,7 +175,7 @@ public final class PerLearnerSandboxes implements SandboxProvider {
         RootlessDaemon.missingTools().ifPresent(why -> {
             throw new SandboxException(why);
         });
-        SlotDirs.tooDeep(dir.resolve("999")).ifPresent(why -> {
+        SlotDirs.tooDeep(dir.resolve("9999")).ifPresent(why -> {
             throw new SandboxException(why);
         });
         prepareFolder();
