@@ -123,14 +123,9 @@ class ImageIndexIT {
         await(index::changes, seen);
     }
 
-    private static void await(LongSupplier value, long above) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (value.getAsLong() <= above) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the event stream did not deliver within 10 s");
-            }
-            Thread.sleep(5);
-        }
+    private static void await(LongSupplier value, long above) {
+        org.awaitility.Awaitility.await("the event stream to deliver").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(5)).until(() -> value.getAsLong() > above);
     }
 
     private Verdict decide(String kind, String... args) throws java.io.IOException {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,11 @@ public final class DockstepProcess implements AutoCloseable {
 
     private final Process process;
     private final StringBuffer output = new StringBuffer();
+    private final Thread reader;
 
     private DockstepProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(() -> {
+        this.reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     output.append(line).append('\n');
@@ -51,7 +53,7 @@ public final class DockstepProcess implements AutoCloseable {
             if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("dockstep did not end: " + p.output());
             }
-            Thread.sleep(100);
+            p.reader.join(5_000);
             return new Cli.Result(p.process.exitValue(), p.output());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -61,16 +63,15 @@ public final class DockstepProcess implements AutoCloseable {
 
     /** Waits until the output contains {@code text}. */
     public void awaitOutput(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!output.toString().contains(text)) {
-            if (!process.isAlive()) {
-                Thread.sleep(200);
-                throw new AssertionError("dockstep exited with " + process.exitValue() + ": " + output);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no '" + text + "' in: " + output);
-            }
-            Thread.sleep(50);
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> output.toString().contains(text) || !process.isAlive());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no '" + text + "' in: " + output);
+        }
+        if (!output.toString().contains(text)) {
+            reader.join(5_000);
+            throw new AssertionError("dockstep exited with " + process.exitValue() + ": " + output);
         }
     }
 

@@ -34,14 +34,9 @@ public final class SseClient implements AutoCloseable {
     }
 
     /** Waits until the server has accepted the stream. */
-    public SseClient awaitConnected() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!connected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        if (!connected) {
-            throw new AssertionError("the event stream did not connect");
-        }
+    public SseClient awaitConnected() {
+        org.awaitility.Awaitility.await("the event stream to connect").atMost(Duration.ofSeconds(5))
+                .until(() -> connected);
         return this;
     }
 

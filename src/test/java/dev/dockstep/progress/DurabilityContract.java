@@ -66,7 +66,9 @@ abstract class DurabilityContract {
                         }
                     });
                 }
-                Thread.sleep(1500);
+                // Kill it mid-burst, once enough writes were acknowledged to prove something.
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                        .until(() -> acknowledged.size() > 50);
                 orphans.addAll(first.handle().descendants().toList());
                 first.handle().destroyForcibly();
                 first.handle().onExit().get(30, TimeUnit.SECONDS);
