@@ -122,6 +122,12 @@ public final class CredentialHelpers {
         } finally {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
+            try {
+                // Gone when this returns, not just signalled: nothing of the helper outlives the answer.
+                process.waitFor(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
