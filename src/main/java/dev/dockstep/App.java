@@ -19,6 +19,10 @@ import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.sandbox.LocalSandbox;
 import dev.dockstep.sandbox.SandboxException;
 import dev.dockstep.sandbox.SandboxInfo;
+import dev.dockstep.terminal.ShellAccount;
+import dev.dockstep.terminal.TerminalLimits;
+import dev.dockstep.terminal.TerminalSocket;
+import dev.dockstep.terminal.Terminals;
 import dev.dockstep.web.Health;
 import dev.dockstep.web.WebServer;
 import io.javalin.Javalin;
@@ -47,14 +51,16 @@ public final class App {
     private final PrintStream out;
     private final DataLock lock;
     private final LiveVerifier live;
+    private final Terminals terminals;
     /** The sandbox starting in the background ({@link #launch}), or null when {@link #start} starts it. */
     private final java.util.concurrent.CompletableFuture<Void> sandboxStarting;
     private static final int MAX_CONCURRENT_CHECKS = 16;
 
     private App(Config config, DataLock lock, LiveCatalog catalog, Database store, LocalSandbox sandbox,
                 java.util.concurrent.CompletableFuture<Void> sandboxStarting, DockerFacts docker, LiveVerifier live,
-                Javalin web, PrintStream out) {
+                Terminals terminals, Javalin web, PrintStream out) {
         this.sandboxStarting = sandboxStarting;
+        this.terminals = terminals;
         this.live = live;
         this.config = config;
         this.lock = lock;
@@ -172,10 +178,37 @@ public final class App {
                         : "http://127.0.0.1:" + sandbox.registryPort() + "/v2/", store),
                 sandbox.info(), accounts, store, sandbox::setPassword);
         catalog.onChange(server::lessonsChanged);
+        Path data = config.dataDir().toAbsolutePath().normalize();
+        Terminals terminals = new Terminals(learner -> sharedShellAccount(learner, data, sandbox.info()),
+                TerminalLimits.defaults());
+        server.terminal(new TerminalSocket(terminals, token -> accounts.learnerFor(token).map(l -> l.name())));
         // Following events needs a long-lived connection; it gets a facade of its own.
         LiveVerifier live = new LiveVerifier(new DockerFacts(sandbox.info().dockerHost(), Duration.ofDays(1)), images,
                 sandbox.info().dockerConfig(), catalog, checker, server::openLessons, server::stepPassed);
-        return new App(config, lock, catalog, db, sandbox, sandboxStarting, docker, live, server.create(), out);
+        return new App(config, lock, catalog, db, sandbox, sandboxStarting, docker, live, terminals, server.create(),
+                out);
+    }
+
+    /**
+     * Until every learner has a sandbox of their own, every shell reaches the one sandbox Docker
+     * as the server's own user, with a home of its own under the data folder.
+     */
+    private static ShellAccount sharedShellAccount(String learner, Path data, SandboxInfo sandbox) {
+        if (!sandbox.dockerHost().startsWith("unix://")) {
+            throw new IllegalStateException("The terminal needs Docker on a unix socket, not " + sandbox.dockerHost() + ".");
+        }
+        if (!learner.matches("[a-z0-9]{1,64}")) {
+            throw new IllegalStateException("The terminal cannot make a home for the name " + learner + ".");
+        }
+        Path home = data.resolve("terminal").resolve(learner);
+        try {
+            Files.createDirectories(home);
+            Files.createDirectories(sandbox.dockerConfig());
+        } catch (IOException e) {
+            throw new IllegalStateException("Your terminal's home could not be made: " + e.getMessage(), e);
+        }
+        return new ShellAccount(learner, java.util.OptionalInt.empty(), java.util.OptionalInt.empty(), home,
+                Path.of(sandbox.dockerHost().substring("unix://".length())), sandbox.dockerConfig());
     }
 
     /**
@@ -255,6 +288,7 @@ public final class App {
         try {
             web.stop();
         } finally {
+            terminals.close();
             live.close();
             catalog.close();
             sandbox.close();
