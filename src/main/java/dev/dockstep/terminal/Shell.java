@@ -267,12 +267,32 @@ final class Shell {
                 .toList()).orElse(List.of());
         // The root first: bwrap's --die-with-parent then takes the whole jail with it.
         tree.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle process : tree) {
+        // Polled here: onExit() of a process that is not our child sleeps 300 ms between looks.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (tree.stream().anyMatch(Shell::running) && System.nanoTime() < deadline) {
             try {
-                process.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // nothing more can be done to a process that survives SIGKILL
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
+        }
+    }
+
+    /**
+     * Alive and not a zombie: the jail's init is reparented to the host's PID 1 when bwrap dies,
+     * and waits there, dead, until PID 1 gets round to reaping it.
+     */
+    static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + process.pid() + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
