@@ -59,6 +59,8 @@ final class Shell {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Done once the shell has ended, its processes are gone and its learner's list no longer has it. */
+    private final java.util.concurrent.CountDownLatch gone = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean stopping;
     private volatile String endReason = "The shell ended.";
 
@@ -260,6 +262,12 @@ final class Shell {
         killTree();
         pty.destroy();
         end();
+        // The reader may be ending it at the same moment; either way, return once it is done.
+        try {
+            gone.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void killTree() {
@@ -314,7 +322,11 @@ final class Shell {
             finished = true;
         }
         input.clear();
-        onEnd.accept(this);
+        try {
+            onEnd.accept(this);
+        } finally {
+            gone.countDown();
+        }
         if (last != null) {
             last.screen().close(TerminalSocket.ENDED, endReason);
         }

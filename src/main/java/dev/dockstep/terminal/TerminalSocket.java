@@ -29,7 +29,7 @@ import org.eclipse.jetty.websocket.api.Callback;
  *                     page's own name for its shell (8-64 of A-Z a-z 0-9 _ -), kept across reloads
  *   i TEXT            input: what was typed or pasted (the page sends at most 4 KiB a message)
  *   r COLS ROWS       the terminal's size changed
- *   p                 keep-alive, every 30 s; a connection silent for 75 s is closed
+ *   p                 keep-alive, every 30 s; a connection silent for 120 s is closed
  * </pre>
  * (without the spaces after the first character of {@code i}). The server sends the shell's
  * output as binary messages of raw bytes (UTF-8), and closes with 4000 when the shell ended,
@@ -45,7 +45,8 @@ public final class TerminalSocket {
     static final int BAD_MESSAGE = 4400;
     private static final String LEARNER = "terminal-learner";
     private static final long MAX_MESSAGE = 64 * 1024;
-    private static final Duration SILENCE = Duration.ofSeconds(75);
+    /** Background tabs may run the page's 30 s keep-alive only once a minute. */
+    private static final Duration SILENCE = Duration.ofSeconds(120);
     private static final Pattern START = Pattern.compile("([A-Za-z0-9_-]{8,64}) (\\d{1,4}) (\\d{1,4})");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,4}) (\\d{1,4})");
 

@@ -96,17 +96,20 @@ public final class Terminals implements AutoCloseable {
                 if (mine.removed) {
                     continue;
                 }
-                Optional<Shell> same = mine.shells.stream().filter(s -> s.tab().equals(tab)).findFirst();
+                // A shell that is ending stays listed until it is gone; it is nobody's to attach to.
+                Optional<Shell> same = mine.shells.stream().filter(Shell::isRunning).filter(s -> s.tab().equals(tab))
+                        .findFirst();
                 if (same.isPresent()) {
                     return attach(same.get(), screen, cols, rows);
                 }
-                if (mine.shells.size() >= limits.perLearner()) {
+                long running = mine.shells.stream().filter(Shell::isRunning).count();
+                if (running >= limits.perLearner()) {
                     // A page closed without its shell: the new one takes the shell left longest unseen.
-                    Optional<Shell> unseen = mine.shells.stream().filter(s -> s.detachedNanos() > 0)
+                    Optional<Shell> unseen = mine.shells.stream().filter(Shell::isRunning).filter(s -> s.detachedNanos() > 0)
                             .max(Comparator.comparingLong(Shell::detachedNanos));
                     if (unseen.isEmpty()) {
-                        return new Opening.Refused("You already have " + mine.shells.size() + " terminal"
-                                + (mine.shells.size() == 1 ? "" : "s") + " open, in other tabs or windows (at most "
+                        return new Opening.Refused("You already have " + running + " terminal"
+                                + (running == 1 ? "" : "s") + " open, in other tabs or windows (at most "
                                 + limits.perLearner() + "). Use one of those, or type exit in one and reload this page.");
                     }
                     unseen.get().retab(tab);

@@ -22,7 +22,7 @@ import org.awaitility.Awaitility;
  */
 public final class TerminalClient implements WebSocket.Listener, AutoCloseable {
     private static final Pattern ESCAPES = Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]|\u001b\\][^\u0007]*\u0007|\r");
-    /** Output kept for assertions; a flood is counted, not kept whole. */
+    /** Output kept for assertions, the latest of it; a flood is counted, not kept whole. */
     private static final int KEEP = 1024 * 1024;
 
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -105,7 +105,7 @@ public final class TerminalClient implements WebSocket.Listener, AutoCloseable {
         socket.request(1);
     }
 
-    /** What the shell printed so far (up to a megabyte), without colours and cursor moves. */
+    /** What the shell printed lately (up to a megabyte), without colours and cursor moves. */
     public String text() {
         synchronized (output) {
             return ESCAPES.matcher(output.toString(StandardCharsets.UTF_8)).replaceAll("");
@@ -157,11 +157,15 @@ public final class TerminalClient implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
         received.addAndGet(data.remaining());
         synchronized (output) {
-            if (output.size() < KEEP) {
-                byte[] bytes = new byte[Math.min(data.remaining(), KEEP - output.size())];
-                data.get(bytes);
-                output.writeBytes(bytes);
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            if (output.size() + bytes.length > KEEP) {
+                // Keep the latest half: what a test waits for comes last.
+                byte[] all = output.toByteArray();
+                output.reset();
+                output.write(all, all.length / 2, all.length - all.length / 2);
             }
+            output.writeBytes(bytes);
         }
         if (!stalled) {
             webSocket.request(1);

@@ -61,4 +61,30 @@ class ScrollbackTest {
         assertTrue(all.toString().endsWith(kept));
         assertTrue(kept.startsWith("row "), kept.substring(0, 20));
     }
+
+    @Test
+    void after_any_mix_of_writes_it_holds_exactly_the_latest_bytes_in_order() {
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 200; round++) {
+            int capacity = 1 + random.nextInt(20_000);
+            Scrollback scrollback = new Scrollback(capacity);
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            int writes = random.nextInt(50);
+            for (int i = 0; i < writes; i++) {
+                byte[] chunk = new byte[random.nextInt(random.nextBoolean() ? 100 : 30_000)];
+                for (int b = 0; b < chunk.length; b++) {
+                    chunk[b] = (byte) ('a' + random.nextInt(26));
+                }
+                all.writeBytes(chunk);
+                scrollback.append(chunk);
+            }
+            all.writeBytes(bytes("\nend"));
+            scrollback.append(bytes("\nend"));
+            byte[] expected = all.toByteArray();
+            byte[] latest = java.util.Arrays.copyOfRange(expected, Math.max(0, expected.length - capacity), expected.length);
+            String kept = text(scrollback.snapshot());
+            assertTrue(text(latest).endsWith(kept), "round " + round);
+            assertTrue(kept.endsWith("end") || capacity < 4, "round " + round + ": " + kept);
+        }
+    }
 }

@@ -163,7 +163,7 @@ class ShellIT {
     void the_home_folder_persists_from_one_shell_to_the_next() throws IOException {
         String word = "kept-" + UUID.randomUUID();
         RecordingScreen first = open("ann");
-        type(last(), "echo " + word + " > ~/note.txt && echo written\r");
+        type(last(), "echo " + word + " > ~/note.txt && echo wr\"\"itten\r");
         first.await("written", WAIT);
         last().stop("done");
         Path note = annAccount.home().resolve("note.txt");
@@ -176,10 +176,23 @@ class ShellIT {
     @Test
     void the_docker_cli_reaches_the_learners_own_socket() {
         RecordingScreen screen = open("ann");
-        type(last(), "echo \"$DOCKER_HOST $DOCKER_CONFIG\"; docker version --format 'server={{.Server.Version}}'\r");
+        type(last(), "echo \"$DOCKER_HOST $DOCKER_CONFIG\"; docker version --format 'ser''ver={{.Server.Version}}'\r");
         screen.await("unix:///run/docker.sock /home/learner/.docker", WAIT);
         screen.await("server=", WAIT);
         assertTrue(screen.text().matches("(?s).*server=\\d+\\.\\d+.*"), screen.text());
+    }
+
+    @Test
+    void docker_login_asks_for_the_password_on_the_terminal_and_saves_it_in_the_learners_config() throws IOException {
+        RecordingScreen screen = open("ann");
+        type(last(), "docker login " + docker.registryAddress() + " -u " + RealDocker.USER + "\r");
+        screen.await("Password:", WAIT);
+        type(last(), RealDocker.PASSWORD + "\r");
+        screen.await("Login Succeeded", WAIT);
+        assertFalse(screen.text().contains(RealDocker.PASSWORD), "the password is not echoed");
+        Path saved = annAccount.dockerConfig().resolve("config.json");
+        assertTrue(Files.readString(saved).contains(docker.registryAddress()), Files.readString(saved));
+        assertEquals(ann.uid(), Files.getAttribute(saved, "unix:uid"));
     }
 
     @Test
@@ -199,7 +212,7 @@ class ShellIT {
     void the_shell_has_a_real_terminal_with_its_size_and_colours() {
         RecordingScreen screen = open("ann");
         last().resize(123, 45);
-        type(last(), "[ -t 0 ] && [ -t 1 ] && echo on-a-tty; echo \"size: $(stty size)\"; ls --color=auto -d /usr\r");
+        type(last(), "[ -t 0 ] && [ -t 1 ] && echo on-a-\"\"tty; echo \"size: $(stty size)\"; ls --color=auto -d /usr\r");
         screen.await("on-a-tty", WAIT).await("size: 45 123", WAIT);
         Awaitility.await().atMost(WAIT).until(() -> screen.raw().contains("\u001b[01;34m/usr"));
     }

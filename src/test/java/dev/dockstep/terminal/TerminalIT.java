@@ -38,10 +38,8 @@ import org.junit.jupiter.api.Test;
  */
 class TerminalIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Pattern SHELL_PID = Pattern.compile("shell=(\\d+)");
     private static TestApp app;
-    private static WebClient alice;
-    private static WebClient bob;
+    private static final java.util.concurrent.atomic.AtomicInteger LEARNERS = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The small server: limits of 2 shells a learner and 3 on the server, 1 s unseen, a fast output rate. */
     private static final TerminalLimits SMALL = TerminalLimits.defaults().withShells(2, 3)
@@ -53,8 +51,6 @@ class TerminalIT {
     @BeforeAll
     static void start() throws IOException {
         app = TestApp.start(Path.of("lessons"), config -> config);
-        alice = new WebClient(app.base()).signUp("alice", "alice-password");
-        bob = new WebClient(app.base()).signUp("bobby", "bobby-password");
 
         homes = Files.createTempDirectory(Path.of("/tmp"), "ds-terminals-");
         Path socket = homes.resolve("docker.sock");
@@ -99,7 +95,19 @@ class TerminalIT {
         }
     }
 
-    private static TerminalClient open(WebClient learner) {
+    /** A learner signed up through the app for one test, so that no test meets another's shells. */
+    private record Person(String name, WebClient web) {
+        String cookieHeader() {
+            return web.cookieHeader();
+        }
+    }
+
+    private static Person learner(String name) {
+        String unique = name + LEARNERS.incrementAndGet();
+        return new Person(unique, new WebClient(app.base()).signUp(unique, "learner-password"));
+    }
+
+    private static TerminalClient open(Person learner) {
         return TerminalClient.open(app.base(), learner.cookieHeader(), app.base());
     }
 
@@ -117,23 +125,25 @@ class TerminalIT {
 
     /** The shell's PID as the shell itself prints it, to tell one shell from another. */
     private static String shellPid(TerminalClient terminal) {
-        terminal.type("echo \"shell=$$ $PPID\"\r").await("shell=", WAIT);
-        Matcher m = SHELL_PID.matcher(terminal.text());
-        String last = null;
-        while (m.find()) {
-            last = m.group(1);
-        }
-        return last;
+        String marker = "pid" + UUID.randomUUID().toString().substring(0, 8);
+        // The quotes keep the command's own echo from matching.
+        terminal.type("echo \"" + marker + "=\"\"$$\"\r");
+        Pattern answer = Pattern.compile(marker + "=(\\d+)");
+        Awaitility.await().atMost(WAIT).until(() -> answer.matcher(terminal.text()).find());
+        Matcher m = answer.matcher(terminal.text());
+        assertTrue(m.find());
+        return m.group(1);
     }
 
     // --- through the whole app ---
 
     @Test
     void a_signed_in_learner_types_and_sees_the_echo_in_their_own_named_prompt() {
+        Person alice = learner("alice");
         try (TerminalClient t = open(alice)) {
             t.start(tab(), 80, 24).awaitPrompt();
             t.type("echo $((6*7))\r").await("\n42\n", WAIT);
-            assertTrue(t.text().contains("alice@dockstep"), t.text());
+            assertTrue(t.text().contains(alice.name() + "@dockstep"), t.text());
         }
     }
 
@@ -147,6 +157,7 @@ class TerminalIT {
 
     @Test
     void from_another_site_or_without_an_origin_the_upgrade_is_refused() {
+        Person alice = learner("alice");
         assertEquals(403, assertThrows(TerminalClient.RefusedException.class,
                 () -> TerminalClient.open(app.base(), alice.cookieHeader(), "http://evil.example")).status);
         assertEquals(403, assertThrows(TerminalClient.RefusedException.class,
@@ -157,6 +168,7 @@ class TerminalIT {
 
     @Test
     void a_reload_reattaches_to_the_same_shell_and_replays_its_output() {
+        Person alice = learner("alice");
         String tab = tab();
         String before;
         try (TerminalClient first = open(alice)) {
@@ -172,6 +184,7 @@ class TerminalIT {
 
     @Test
     void a_dropped_connection_reattaches_to_the_same_shell() {
+        Person alice = learner("alice");
         String tab = tab();
         TerminalClient first = open(alice);
         first.start(tab, 80, 24).awaitPrompt();
@@ -186,6 +199,7 @@ class TerminalIT {
 
     @Test
     void a_second_window_with_the_same_tab_takes_the_shell_and_the_first_is_told() {
+        Person alice = learner("alice");
         String tab = tab();
         try (TerminalClient first = open(alice); TerminalClient second = open(alice)) {
             first.start(tab, 80, 24).awaitPrompt();
@@ -196,20 +210,23 @@ class TerminalIT {
 
     @Test
     void a_learner_never_reaches_another_learners_shell_even_with_its_tab() {
+        Person alice = learner("alice");
+        Person bob = learner("bobby");
         String tab = tab();
         try (TerminalClient alices = open(alice); TerminalClient bobs = open(bob)) {
             alices.start(tab, 80, 24).awaitPrompt();
             alices.type("echo \"secret-of-\"\"alice\" > ~/secret; echo \"at-\"\"home\"; pwd\r").await("at-home", WAIT);
-            bobs.start(tab, 80, 24).await("bobby@dockstep", WAIT);
-            bobs.type("echo \"seen: $(cat ~/secret 2>&1)\"\r").await("seen: ", WAIT);
+            bobs.start(tab, 80, 24).await(bob.name() + "@dockstep", WAIT);
+            bobs.type("echo \"se\"\"en: $(cat ~/secret 2>&1)\"\r").await("seen: ", WAIT).awaitPrompt();
             assertFalse(bobs.text().contains("secret-of-alice"), bobs.text());
-            assertFalse(bobs.text().contains("alice"), bobs.text());
+            assertFalse(bobs.text().contains(alice.name()), bobs.text());
             assertFalse(alices.isClosed(), "alice's page keeps her shell");
         }
     }
 
     @Test
     void when_the_shell_exits_the_page_is_told() {
+        Person alice = learner("alice");
         try (TerminalClient t = open(alice)) {
             t.start(tab(), 80, 24).awaitPrompt();
             t.type("exit\r");
@@ -219,6 +236,7 @@ class TerminalIT {
 
     @Test
     void a_message_outside_the_protocol_closes_the_socket() {
+        Person alice = learner("alice");
         try (TerminalClient t = open(alice)) {
             t.send("x-what-is-this");
             assertTrue(t.awaitClose(WAIT).startsWith("4400 "));
@@ -232,6 +250,7 @@ class TerminalIT {
     /** {@code yes} for a few seconds: the server's heap stays bounded and its pages keep answering. */
     @Test
     void an_output_flood_keeps_the_servers_memory_bounded_and_its_pages_answering() throws Exception {
+        Person alice = learner("alice");
         long heapBefore = heapAfterGc();
         try (TerminalClient t = open(alice)) {
             t.start(tab(), 80, 24).awaitPrompt();
@@ -249,6 +268,8 @@ class TerminalIT {
             }
             long heapDuring = heapAfterGc();
             t.type("\u0003");
+            // The shell is the learner's again at once: the flood stops and the prompt comes back.
+            t.type("echo \"after-\"\"flood\"\r").await("\nafter-flood\n", WAIT);
             System.out.printf("flood: %.1f MB received in 4 s, heap %d -> %d MB, slowest page %d ms%n",
                     t.bytesReceived() / 1e6, heapBefore >> 20, heapDuring >> 20, slowest / 1_000_000);
             assertTrue(t.bytesReceived() > 100_000, "the flood reached the page: " + t.bytesReceived());
@@ -389,8 +410,8 @@ class TerminalIT {
             // While a page shows it, the shell stays, however long.
             Awaitility.await().during(Duration.ofMillis(2500)).atMost(WAIT).until(() -> Shell.running(tree.get(0)));
         }
-        Awaitility.await().atMost(WAIT).until(() -> tree.stream().noneMatch(Shell::running));
-        assertTrue(terminals.shells().stream().noneMatch(s -> s.learner().equals("hank")));
+        Awaitility.await().atMost(WAIT).until(() -> tree.stream().noneMatch(Shell::running)
+                && terminals.shells().stream().noneMatch(s -> s.learner().equals("hank")));
     }
 
     @Test
