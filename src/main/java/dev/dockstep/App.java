@@ -179,8 +179,9 @@ public final class App {
                 sandbox.info(), accounts, store, sandbox::setPassword);
         catalog.onChange(server::lessonsChanged);
         Path data = config.dataDir().toAbsolutePath().normalize();
-        Terminals terminals = new Terminals(learner -> sharedShellAccount(learner, data, sandbox.info()),
-                TerminalLimits.defaults());
+        boolean localOnly = isLoopback(config.host());
+        Terminals terminals = new Terminals(learner -> sharedShellAccount(learner, data, sandbox.info(), localOnly,
+                config.host()), TerminalLimits.defaults());
         server.terminal(new TerminalSocket(terminals, token -> accounts.learnerFor(token).map(l -> l.name())));
         // Following events needs a long-lived connection; it gets a facade of its own.
         LiveVerifier live = new LiveVerifier(new DockerFacts(sandbox.info().dockerHost(), Duration.ofDays(1)), images,
@@ -193,7 +194,13 @@ public final class App {
      * Until every learner has a sandbox of their own, every shell reaches the one sandbox Docker
      * as the server's own user, with a home of its own under the data folder.
      */
-    private static ShellAccount sharedShellAccount(String learner, Path data, SandboxInfo sandbox) {
+    private static ShellAccount sharedShellAccount(String learner, Path data, SandboxInfo sandbox, boolean localOnly,
+                                                   String host) {
+        // One Docker for everyone is root on this machine for whoever reaches it: only its own user may.
+        if (!localOnly) {
+            throw new IllegalStateException("The terminal is off on this server: it shares one Docker among all"
+                    + " learners and listens beyond this machine (--host " + host + ").");
+        }
         if (!sandbox.dockerHost().startsWith("unix://")) {
             throw new IllegalStateException("The terminal needs Docker on a unix socket, not " + sandbox.dockerHost() + ".");
         }
@@ -270,6 +277,14 @@ public final class App {
         }
         LOG.info("sandbox ready in {} ms (daemon and registry {} ms, lesson images {} ms)", millis(began),
                 (started - began) / 1_000_000, millis(started));
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static void requirePort(Config config) {

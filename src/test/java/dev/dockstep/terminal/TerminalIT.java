@@ -278,6 +278,21 @@ class TerminalIT {
         }
     }
 
+    /** Until each learner has a Docker of their own, a shell would be root on the host for anyone who signs up. */
+    @Test
+    void a_server_that_shares_one_docker_and_listens_beyond_this_machine_gives_no_terminal() {
+        try (TestApp open = TestApp.start(Path.of("lessons"), c -> new dev.dockstep.Config("0.0.0.0", c.port(),
+                c.dataDir(), c.lessonsDir(), c.sandbox(), c.registryPort(), c.dockerdBinary(), c.registryBinary(),
+                c.checkDeadline(), c.watch(), c.database(), c.dockerHub()))) {
+            WebClient someone = new WebClient(open.base()).signUp("someone", "someone-password");
+            try (TerminalClient t = TerminalClient.open(open.base(), someone.cookieHeader(), open.base())) {
+                t.start(tab(), 80, 24);
+                assertTrue(t.awaitClose(WAIT).startsWith("4003 The terminal is off on this server"));
+                t.await("it shares one Docker among all learners and listens beyond this machine (--host 0.0.0.0).", WAIT);
+            }
+        }
+    }
+
     private static long heapAfterGc() {
         for (int i = 0; i < 3; i++) {
             System.gc();
