@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
@@ -45,6 +46,8 @@ final class Shell {
     private volatile String tab;
     private final PtyProcess pty;
     private final long pid;
+    /** Taken at the start: it knows the process's start time, so a reused PID is never touched. */
+    private final Optional<ProcessHandle> root;
     private final TerminalLimits limits;
     private final Executor writer;
     private final Consumer<Shell> onEnd;
@@ -73,6 +76,7 @@ final class Shell {
         this.tab = tab;
         this.pty = pty;
         this.pid = pty.pid();
+        this.root = ProcessHandle.of(pid);
         this.limits = limits;
         this.writer = writer;
         this.onEnd = onEnd;
@@ -271,8 +275,9 @@ final class Shell {
     }
 
     private void killTree() {
-        List<ProcessHandle> tree = ProcessHandle.of(pid).map(root -> Stream.concat(Stream.of(root), root.descendants())
-                .toList()).orElse(List.of());
+        // A root that is gone has taken the jail with it (its PID namespace dies with its init).
+        List<ProcessHandle> tree = root.filter(ProcessHandle::isAlive)
+                .map(r -> Stream.concat(Stream.of(r), r.descendants()).toList()).orElse(List.of());
         // The root first: bwrap's --die-with-parent then takes the whole jail with it.
         tree.forEach(ProcessHandle::destroyForcibly);
         // Polled here: onExit() of a process that is not our child sleeps 300 ms between looks.
