@@ -181,7 +181,7 @@ async function showSandbox() {
       status.textContent = data.error || "Your Docker could not start.";
       return;
     }
-    panel.querySelector("#exports").textContent =
+    panel.querySelector("#export-lines").textContent =
       `export DOCKER_HOST=${data.dockerHost}\nexport DOCKER_CONFIG=${data.dockerConfig}`;
     status.textContent = data.mode === "per-learner" ? "Your Docker is ready: it is yours alone."
       : "Docker is ready.";

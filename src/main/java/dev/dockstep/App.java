@@ -25,6 +25,10 @@ import dev.dockstep.sandbox.SandboxException;
 import dev.dockstep.sandbox.SandboxInfo;
 import dev.dockstep.sandbox.SandboxProvider;
 import dev.dockstep.sandbox.SingleSandbox;
+import dev.dockstep.terminal.ShellAccount;
+import dev.dockstep.terminal.TerminalLimits;
+import dev.dockstep.terminal.TerminalSocket;
+import dev.dockstep.terminal.Terminals;
 import dev.dockstep.web.Health;
 import dev.dockstep.web.WebServer;
 import io.javalin.Javalin;
@@ -57,13 +61,15 @@ public final class App {
     private final DataLock lock;
     private final LiveVerifier live;
     private final WebServer server;
+    private final Terminals terminals;
     /** The sandbox provider starting in the background ({@link #launch}), or null when {@link #start} starts it. */
     private final CompletableFuture<Void> sandboxStarting;
 
     private App(Config config, DataLock lock, LiveCatalog catalog, Database store, SandboxProvider sandboxes,
-                CompletableFuture<Void> sandboxStarting, Daemons daemons, LiveVerifier live, WebServer server,
-                PrintStream out) {
+                CompletableFuture<Void> sandboxStarting, Daemons daemons, LiveVerifier live, Terminals terminals,
+                WebServer server, PrintStream out) {
         this.sandboxStarting = sandboxStarting;
+        this.terminals = terminals;
         this.live = live;
         this.config = config;
         this.lock = lock;
@@ -183,7 +189,49 @@ public final class App {
         WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
                 new Health(sandboxes::health, store), sandboxes, accounts, store, live);
         catalog.onChange(server::lessonsChanged);
-        return new App(config, lock, catalog, db, sandboxes, sandboxStarting, daemons, live, server, out);
+        Path data = config.dataDir().toAbsolutePath().normalize();
+        Terminals terminals = new Terminals(learner -> shellAccount(sandboxes, learner, data, config.host()),
+                TerminalLimits.defaults());
+        server.terminal(new TerminalSocket(terminals, token -> accounts.learnerFor(token).map(l -> l.name())));
+        return new App(config, lock, catalog, db, sandboxes, sandboxStarting, daemons, live, terminals, server, out);
+    }
+
+    /**
+     * Who a learner's terminal runs as and what it reaches: their sandbox's Linux user, home,
+     * gate and config folder. With one Docker for everyone (shared, host) the shell runs as the
+     * server's own user, and that Docker is root on this machine for whoever reaches it: so only
+     * while the server listens on this machine alone.
+     */
+    private static ShellAccount shellAccount(SandboxProvider sandboxes, String learner, Path data, String host) {
+        Sandbox sandbox;
+        try {
+            sandbox = sandboxes.forLearner(learner);
+        } catch (SandboxException e) {
+            throw new IllegalStateException(sentence(e.getMessage()), e);
+        }
+        Path socket = Path.of(sandbox.learnerDockerHost().replaceFirst("^unix://", ""));
+        if (sandbox.user().isPresent()) {
+            var user = sandbox.user().get();
+            return new ShellAccount(learner, java.util.OptionalInt.of(user.uid()), java.util.OptionalInt.of(user.gid()),
+                    sandbox.home(), socket, sandbox.dockerConfig());
+        }
+        if (!isLoopback(host)) {
+            throw new IllegalStateException("The terminal is off on this server: it shares one Docker among all"
+                    + " learners and listens beyond this machine (--host " + host + ").");
+        }
+        if (!sandbox.learnerDockerHost().startsWith("unix://")) {
+            throw new IllegalStateException("The terminal needs Docker on a unix socket, not "
+                    + sandbox.learnerDockerHost() + ".");
+        }
+        Path home = data.resolve("terminal").resolve(learner);
+        try {
+            Files.createDirectories(home);
+            Files.createDirectories(sandbox.dockerConfig());
+        } catch (IOException e) {
+            throw new IllegalStateException("Your terminal's home could not be made: " + e.getMessage(), e);
+        }
+        return new ShellAccount(learner, java.util.OptionalInt.empty(), java.util.OptionalInt.empty(), home, socket,
+                sandbox.dockerConfig());
     }
 
     /** Where a learner's checks look: their sandbox's daemon, config folder and credential helpers. */
@@ -269,6 +317,14 @@ public final class App {
         LOG.info("{} sandboxes ready in {} ms", sandboxes.mode(), millis(began));
     }
 
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     private static void requirePort(Config config) {
         if (config.port() != 0 && !portIsFree(config.host(), config.port())) {
             throw new StartupException("port " + config.port() + " is already in use; stop what uses it or"
@@ -285,6 +341,7 @@ public final class App {
         try {
             web.stop();
         } finally {
+            terminals.close();
             live.close();
             catalog.close();
             sandboxes.close();

@@ -96,6 +96,11 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
                 checkDeadline, watch, database, dockerHub, sandboxes);
     }
 
+    public Config withHost(String host) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, watch, database, dockerHub, sandboxes);
+    }
+
     public Config withSandboxes(PerLearnerSandboxes.Options sandboxes) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
                 checkDeadline, watch, database, dockerHub, sandboxes);

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     /** The parts that can be run by name. */
-    public static final List<String> PARTS = List.of("pages", "checks", "classroom", "startup", "sandbox");
+    public static final List<String> PARTS = List.of("pages", "checks", "classroom", "startup", "sandbox", "terminal");
 
     private final PrintStream out;
 
@@ -52,6 +52,9 @@ public final class Bench {
             }
             if (name == null || name.equals("sandbox")) {
                 results.put("sandbox", new SandboxBench(out).run(work.resolve("sandbox")));
+            }
+            if (name == null || name.equals("terminal")) {
+                results.put("terminal", new TerminalBench(out).run(work.resolve("terminal")));
             }
         } finally {
             deleteTree(work);

@@ -9,6 +9,7 @@ import dev.dockstep.lesson.LessonRenderer;
 import dev.dockstep.progress.ClassReport;
 import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.sandbox.SandboxProvider;
+import dev.dockstep.terminal.TerminalSocket;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -34,6 +35,7 @@ public final class WebServer {
     private final Events events = new Events();
     private final LiveVerifier live;
     private final ThymeleafRenderer thymeleaf = new ThymeleafRenderer();
+    private TerminalSocket terminal;
 
     /** @param live told which lessons learners have open, so that their steps pass without a click */
     public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
@@ -45,6 +47,12 @@ public final class WebServer {
         this.accountPages = new AccountPages(accounts, auth);
         this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store));
         store.onChange(() -> events.toInstructors("progress-changed", Map.of()));
+    }
+
+    /** The browser terminal's WebSocket; set before {@link #create}, or {@code /terminal} is not served. */
+    public WebServer terminal(TerminalSocket terminal) {
+        this.terminal = terminal;
+        return this;
     }
 
     /** Builds the server; {@code start(host, port)} is the caller's. */
@@ -94,6 +102,10 @@ public final class WebServer {
         r.post("/api/sandbox/reset", api::resetSandbox);
         r.post("/api/check/{course}/{lesson}/{step}", api::check);
         r.sse("/events", this::events);
+        if (terminal != null) {
+            r.wsBeforeUpgrade(TerminalSocket.PATH, terminal::beforeUpgrade);
+            r.ws(TerminalSocket.PATH, terminal::configure);
+        }
 
         r.exception(NotFound.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
         r.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
