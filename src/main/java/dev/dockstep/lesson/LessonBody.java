@@ -109,6 +109,7 @@ final class LessonBody {
                     problems.add(Problem.error(file, line(block), "a '" + special(block).get() + "' block must stand"
                             + " on its own at the start of a line, not inside a list or a quote"));
                 }
+                ShellBlocks.problem(block).ifPresent(problem -> problems.add(Problem.error(file, line(block), problem)));
             } else if (node instanceof Heading heading && heading.getLevel() == 2 && !isStep(heading)) {
                 String text = heading.getText().toString().strip();
                 problems.add(Problem.error(file, line(heading), !topLevel

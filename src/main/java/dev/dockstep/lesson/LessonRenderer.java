@@ -29,7 +29,8 @@ public final class LessonRenderer {
 
     public LessonRenderer() {
         List<Extension> extensions = List.of(TablesExtension.create(), AutolinkExtension.create(),
-                TaskListExtension.create(), StrikethroughExtension.create(), AnchorLinkExtension.create());
+                TaskListExtension.create(), StrikethroughExtension.create(), AnchorLinkExtension.create(),
+                new ShellBlocks.RunAttributes());
         MutableDataSet options = new MutableDataSet();
         options.set(Parser.EXTENSIONS, extensions);
         options.set(HtmlRenderer.ESCAPE_HTML, true);
