@@ -75,7 +75,8 @@ class LessonLoaderTest {
         assertEquals(19, first.checks().get(0).line());
         assertEquals(List.of("Try harder."), first.hints());
         assertEquals("docker tag backend:0.1 {{repo}}/backend:0.1", first.solution());
-        assertTrue(first.html().contains("<pre><code class=\"language-sh\">docker tag a b\n</code></pre>"), first.html());
+        assertTrue(first.html().contains("<pre data-run=\"run\"><code class=\"language-sh\">docker tag a b\n</code></pre>"),
+                first.html());
         assertTrue(!first.html().contains("image {{repo}}"), "check blocks are not shown");
         assertEquals(List.of(), lesson.steps().get(1).checks());
         assertEquals(List.of("backend:0.1", "frontend:0.1"), catalog.setupImages());
