@@ -9,6 +9,7 @@ import dev.dockstep.check.LiveVerifier;
 import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.StepChecker;
 import dev.dockstep.check.Verifier;
+import dev.dockstep.files.PrivateFiles;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.LiveCatalog;
 import dev.dockstep.lesson.Problem;
@@ -124,7 +125,7 @@ public final class App {
             var starting = sandboxStarting;
             Thread thread = new Thread(() -> {
                 try {
-                    startSandbox(sandbox, catalog, out);
+                    startSandbox(sandbox, catalog, data, out);
                     starting.complete(null);
                 } catch (Throwable e) {
                     starting.completeExceptionally(e);
@@ -169,8 +170,9 @@ public final class App {
                 config.dockerHub() ? (name, password) -> { } : sandbox::setPassword);
         WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
                 new Health(docker, config.dockerHub() ? "https://registry-1.docker.io/v2/"
-                        : "http://127.0.0.1:" + sandbox.registryPort() + "/v2/", store),
-                sandbox.info(), accounts, store, sandbox::setPassword);
+                        : "http://127.0.0.1:" + sandbox.registryPort() + "/v2/", store, config.limits().heapLimit()),
+                sandbox.info(), accounts, store, sandbox::setPassword, Optional.ofNullable(config.publicUrl()),
+                config.limits());
         catalog.onChange(server::lessonsChanged);
         // Following events needs a long-lived connection; it gets a facade of its own.
         LiveVerifier live = new LiveVerifier(new DockerFacts(sandbox.info().dockerHost(), Duration.ofDays(1)), images,
@@ -193,7 +195,7 @@ public final class App {
         }
         try {
             if (sandboxStarting == null) {
-                startSandbox(sandbox, catalog, out);
+                startSandbox(sandbox, catalog, config.dataDir().toAbsolutePath().normalize(), out);
             } else {
                 sandboxStarting.join();
             }
@@ -226,9 +228,10 @@ public final class App {
     }
 
     /** Starts the daemon and the registry, then loads the lessons' images (a failure there only warns). */
-    private static void startSandbox(LocalSandbox sandbox, LiveCatalog catalog, PrintStream out) {
+    private static void startSandbox(LocalSandbox sandbox, LiveCatalog catalog, Path data, PrintStream out) {
         long began = System.nanoTime();
         sandbox.start();
+        guard(data);
         long started = System.nanoTime();
         try {
             sandbox.seed(catalog.get().setupImages());
@@ -279,12 +282,24 @@ public final class App {
 
     private static void prepareDataDir(Path data) {
         try {
-            Files.createDirectories(data);
+            PrivateFiles.dataFolder(data);
             Path probe = Files.createTempFile(data, ".write-test", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
             throw new StartupException("the data folder " + data + " cannot be written (" + describe(e)
                     + "); choose another with --data", e);
+        }
+    }
+
+    /**
+     * What the daemon, the registry and the database made in the data folder becomes readable by
+     * dockstep only; what lies deeper is guarded by its private folder.
+     */
+    private static void guard(Path data) {
+        try {
+            PrivateFiles.restrictChildren(data);
+        } catch (IOException e) {
+            throw new SandboxException("cannot make the data folder " + data + " private: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.dockstep;
 
+import dev.dockstep.web.Limits;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -18,10 +20,13 @@ import java.time.Duration;
  * @param watch whether to load lesson files again when they change
  * @param database a JDBC URL for progress, or null for the SQLite file {@code progress.db} in the data folder
  * @param dockerHub true when learners push to real Docker Hub instead of the practice registry
+ * @param publicUrl the address learners type, or null; host names other than it, localhost and IP
+ *     addresses are refused, so that a DNS-rebinding page cannot reach the server
+ * @param limits what one server lets anyone make it hold or do
  */
 public record Config(String host, int port, Path dataDir, Path lessonsDir, SandboxMode sandbox, int registryPort,
                      String dockerdBinary, String registryBinary, Duration checkDeadline, boolean watch,
-                     String database, boolean dockerHub) {
+                     String database, boolean dockerHub, URI publicUrl, Limits limits) {
 
     /** Where learners run docker. */
     public enum SandboxMode {
@@ -34,37 +39,47 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
     /** The defaults of {@code dockstep serve}. */
     public static Config defaults() {
         return new Config("127.0.0.1", 7070, Path.of("data"), Path.of("lessons"), SandboxMode.MANAGED, 5000,
-                "dockerd", "docker-registry", Duration.ofSeconds(5), false, null, false);
+                "dockerd", "docker-registry", Duration.ofSeconds(5), false, null, false, null, Limits.defaults());
     }
 
     public Config withPorts(int port, int registryPort) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, publicUrl, limits);
     }
 
     public Config withDirs(Path dataDir, Path lessonsDir) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, publicUrl, limits);
     }
 
     public Config withSandbox(SandboxMode sandbox) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, publicUrl, limits);
     }
 
     public Config withWatch(boolean watch) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, publicUrl, limits);
     }
 
     public Config withDatabase(String database) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, publicUrl, limits);
     }
 
     public Config withDockerHub(boolean dockerHub) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub);
+                checkDeadline, watch, database, dockerHub, publicUrl, limits);
+    }
+
+    public Config withPublicUrl(URI publicUrl) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, watch, database, dockerHub, publicUrl, limits);
+    }
+
+    public Config withLimits(Limits limits) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, watch, database, dockerHub, publicUrl, limits);
     }
 
     /** The JDBC URL progress is kept at. */

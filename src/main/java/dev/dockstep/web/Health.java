@@ -4,6 +4,8 @@ import dev.dockstep.check.DockerFacts;
 import dev.dockstep.check.DockerUnavailable;
 import dev.dockstep.progress.Database;
 import dev.dockstep.progress.ProgressStore;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Cache;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,12 +23,37 @@ public final class Health {
     private final String registryUrl;
     private final ProgressStore store;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final double heapLimit;
+    /**
+     * The last good report, for a second: /healthz may be polled often, and each report writes to
+     * the database. A part that is down is asked again at once, so its return shows at once.
+     */
+    private final Cache<String, Map<String, Map<String, String>>> recent = Caffeine.newBuilder()
+            .maximumSize(1).expireAfterWrite(Duration.ofSeconds(1)).build();
 
     /** @param registryUrl the registry's {@code /v2/} address */
     public Health(DockerFacts docker, String registryUrl, ProgressStore store) {
+        this(docker, registryUrl, store, Limits.defaults().heapLimit());
+    }
+
+    /** @param heapLimit the share of the heap that, in use after a collection, makes memory "down" */
+    public Health(DockerFacts docker, String registryUrl, ProgressStore store, double heapLimit) {
         this.docker = docker;
         this.registryUrl = registryUrl;
         this.store = store;
+        this.heapLimit = heapLimit;
+    }
+
+    /** {@link #report()}, made at most a second ago. */
+    Map<String, Map<String, String>> recentReport() {
+        Map<String, Map<String, String>> report = recent.getIfPresent("report");
+        if (report == null) {
+            report = report();
+            if (allOk(report)) {
+                recent.put("report", report);
+            }
+        }
+        return report;
     }
 
     /** One entry per part: {@code {"status":"ok"}} or {@code {"status":"down","reason":…}}. */
@@ -35,6 +62,7 @@ public final class Health {
         parts.put("docker", docker());
         parts.put("registry", registry());
         parts.put("database", database());
+        parts.put("memory", memory());
         return parts;
     }
 
@@ -77,6 +105,28 @@ public final class Health {
         } catch (Database.StoreException e) {
             return down(e.getMessage());
         }
+    }
+
+    /**
+     * A heap that is still nearly full after the collector has run is about to fail every
+     * request. The plain figure counts garbage too, so it only decides "ok"; when it is high,
+     * what the last collection left decides.
+     */
+    private Map<String, String> memory() {
+        Runtime runtime = Runtime.getRuntime();
+        long max = runtime.maxMemory();
+        if (runtime.totalMemory() - runtime.freeMemory() < heapLimit * max) {
+            return ok();
+        }
+        long live = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                .map(java.lang.management.MemoryPoolMXBean::getCollectionUsage)
+                .filter(java.util.Objects::nonNull).mapToLong(java.lang.management.MemoryUsage::getUsed).sum();
+        if (live < heapLimit * max) {
+            return ok();
+        }
+        return down(String.format(java.util.Locale.ROOT, "the heap is %d%% full after a collection (%d of %d MB);"
+                + " the server is about to run out of memory", Math.round(live * 100.0 / max), live >> 20, max >> 20));
     }
 
     private static Map<String, String> ok() {

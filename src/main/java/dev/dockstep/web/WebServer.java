@@ -13,12 +13,19 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +35,13 @@ public final class WebServer {
     static final long MAX_BODY = 64 * 1024;
 
     private final Auth auth;
+    private final Guard guard;
+    private final Limits limits;
     private final Pages pages;
     private final Api api;
     private final AccountPages accountPages;
     private final InstructorPages instructor;
-    private final Events events = new Events();
+    private final Events events;
     private final ThymeleafRenderer thymeleaf = new ThymeleafRenderer();
 
     /** Sets a practice-registry password; the web layer's view of the registry's accounts. */
@@ -41,12 +50,21 @@ public final class WebServer {
         void setPassword(String user, char[] password);
     }
 
+    /**
+     * @param publicUrl the address learners type ({@code --public-url}), if one was given
+     * @param limits what any one visitor may make the server hold or do
+     */
     public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
-                     SandboxInfo sandbox, Accounts accounts, ProgressStore store, RegistryAccounts registryAccounts) {
+                     SandboxInfo sandbox, Accounts accounts, ProgressStore store, RegistryAccounts registryAccounts,
+                     Optional<URI> publicUrl, Limits limits) {
+        RateLimits rates = new RateLimits(limits);
+        this.limits = limits;
+        this.events = new Events(limits);
         this.auth = new Auth(accounts);
+        this.guard = new Guard(publicUrl);
         this.pages = new Pages(catalog, renderer, thymeleaf::render, sandbox, checker, store);
-        this.api = new Api(catalog, checker, health, sandbox, registryAccounts, store);
-        this.accountPages = new AccountPages(accounts, auth);
+        this.api = new Api(catalog, checker, health, sandbox, registryAccounts, store, rates);
+        this.accountPages = new AccountPages(accounts, auth, rates, events);
         this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store));
         store.onChange(() -> events.toInstructors("progress-changed", Map.of()));
     }
@@ -59,6 +77,29 @@ public final class WebServer {
             config.http.maxRequestSize = MAX_BODY;
             // Enough threads to keep two cores busy while checks wait on Docker; each costs memory.
             config.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(96, 8, 60_000);
+            config.jetty.modifyHttpConfiguration(http -> {
+                // A client that goes quiet mid-request, or sends its body slower than this, is cut off.
+                http.setIdleTimeout(limits.idleTimeout().toMillis());
+                http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
+                http.setSendServerVersion(false);
+            });
+            config.jetty.modifyServer(server -> {
+                server.setHandler(EagerBodies.handler(MAX_BODY));
+                server.setErrorHandler(WebServer::protocolError);
+                // The connection's own idle timeout too, which Javalin's connector leaves at Jetty's 30 s.
+                server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                        for (var connector : server.getConnectors()) {
+                            if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
+                                c.setIdleTimeout(limits.idleTimeout().toMillis());
+                            }
+                        }
+                    }
+                });
+            });
+            config.events.serverStarted(events::start);
+            config.events.serverStopping(events::close);
             config.fileRenderer(thymeleaf);
             config.staticFiles.add(files -> {
                 files.hostedPath = "/static";
@@ -72,8 +113,13 @@ public final class WebServer {
 
     /** Every route dockstep serves. */
     private void routes(RoutesConfig r) {
+        r.before(guard::headers);
+        r.before(guard::knownHost);
+        r.before(guard::sameOrigin);
+        r.before(Guard::knownBody);
         r.before(auth::identify);
-        r.before("/api/*", WebServer::refuseCrossSite);
+        r.before("/api/*", Guard::requireJson);
+        r.before("/events", events::admit);
 
         r.get("/", pages::catalog);
         r.get("/courses/{course}/{lesson}", pages::lesson);
@@ -82,6 +128,8 @@ public final class WebServer {
         r.get("/login", accountPages::signInForm);
         r.post("/login", accountPages::signIn);
         r.post("/logout", accountPages::signOut);
+        r.get("/account", accountPages::account);
+        r.post("/account/sign-out-everywhere", accountPages::signOutEverywhere);
         r.get("/instructor", instructor::dashboard);
         r.get("/instructor/progress.csv", instructor::csv);
         r.get("/instructor/report", instructor::report);
@@ -90,19 +138,25 @@ public final class WebServer {
         r.post("/api/signup", accountPages::apiSignUp);
         r.post("/api/login", accountPages::apiSignIn);
         r.post("/api/logout", accountPages::apiSignOut);
+        r.post("/api/logout-everywhere", accountPages::apiSignOutEverywhere);
         r.get("/api/me", accountPages::me);
         r.get("/api/courses", api::courses);
         r.get("/api/progress", api::progress);
         r.get("/api/sandbox", api::sandbox);
         r.post("/api/sandbox/password", api::registryPassword);
         r.post("/api/check/{course}/{lesson}/{step}", api::check);
-        r.sse("/events", client -> events.join(client, Auth.learner(client.ctx()).orElse(null),
+        r.sse("/events", client -> events.join(client, Auth.learner(client.ctx()).orElse(null), client.ctx().ip(),
                 client.ctx().queryParam("course"), client.ctx().queryParam("lesson")));
 
         r.exception(NotFound.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
         r.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
         r.exception(Forbidden.class, (e, ctx) -> problem(ctx, 403, e.getMessage()));
         r.exception(Conflict.class, (e, ctx) -> problem(ctx, 409, e.getMessage()));
+        r.exception(UnsupportedType.class, (e, ctx) -> problem(ctx, 415, e.getMessage()));
+        r.exception(TooManyRequests.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+            problem(ctx, 429, e.getMessage());
+        });
         r.exception(Auth.SignInFirst.class, (e, ctx) -> {
             if (isApi(ctx)) {
                 problem(ctx, 401, "Sign in first.");
@@ -113,6 +167,13 @@ public final class WebServer {
         r.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(),
                 e.getStatus() == 413 ? "The request is larger than " + MAX_BODY / 1024 + " KB." : e.getMessage()));
         r.exception(Exception.class, (e, ctx) -> {
+            Optional<ClientError> client = ClientError.of(e);
+            if (client.isPresent()) {
+                // The client's fault, and anyone can send one: a line at debug level, never a trace.
+                LOG.debug("{} {}: {}", ctx.method(), ctx.path(), client.get().message());
+                problem(ctx, client.get().status(), client.get().message());
+                return;
+            }
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             problem(ctx, 500, "Something went wrong on our side; the details are in the server's log.");
         });
@@ -139,22 +200,32 @@ public final class WebServer {
     }
 
     /**
-     * Refuses a state-changing request sent from another site's page: its Origin must be ours, and
-     * its body JSON, which a cross-site form cannot send without the browser asking us first.
+     * Jetty's own answer to a request it cannot parse or refuses before dockstep sees it (a bad
+     * Content-Length or URI, a body too slow or too large): one line of JSON, as dockstep's own.
      */
-    private static void refuseCrossSite(Context ctx) {
-        if (ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD")) {
-            return;
+    private static boolean protocolError(Request request, Response response, Callback callback) {
+        String reason = request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String text && !text.isBlank()
+                && !text.equals(HttpStatus.getMessage(response.getStatus())) ? text.lines().findFirst().orElse("") : "";
+        String message = ClientError.describe(response.getStatus())
+                + (reason.isEmpty() || response.getStatus() != 400 ? "" : " (" + reason + ")");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        try {
+            response.write(true, java.nio.ByteBuffer.wrap(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writeValueAsBytes(Map.of("error", message))), callback);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            callback.failed(e);
         }
-        String origin = ctx.header("Origin");
-        String host = ctx.header("Host");
-        if (origin != null && host != null && !origin.replaceFirst("^https?://", "").equals(host)) {
-            throw new Forbidden("Requests from other sites are refused.");
-        }
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new BadRequest("Send the request as JSON, with Content-Type: application/json.");
-        }
+        return true;
+    }
+
+    /** The live-event streams open now. */
+    int openStreams() {
+        return events.size();
+    }
+
+    /** Pages kept now. */
+    long keptPages() {
+        return pages.keptPages();
     }
 
     private static boolean isApi(Context ctx) {
@@ -174,6 +245,23 @@ public final class WebServer {
     /** A request that is not allowed; its message says why. */
     static final class Forbidden extends RuntimeException {
         Forbidden(String message) {
+            super(message);
+        }
+    }
+
+    /** Too much of something, too fast; {@code retryAfterSeconds} says when to try again. */
+    static final class TooManyRequests extends RuntimeException {
+        final long retryAfterSeconds;
+
+        TooManyRequests(String message, long retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    /** A body of a kind dockstep does not read; its message says which kinds it does. */
+    static final class UnsupportedType extends RuntimeException {
+        UnsupportedType(String message) {
             super(message);
         }
     }
