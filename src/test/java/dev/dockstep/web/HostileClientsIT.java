@@ -74,7 +74,7 @@ class HostileClientsIT {
         for (int i = 0; i < 2_000; i++) {
             String name = "n" + i + "x".repeat(30_000);
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/login"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                             "{\"username\":\"" + name + "\",\"password\":\"guess-" + i + "\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(401, response.statusCode(), "sign-in " + i + ": " + response.body());
@@ -97,7 +97,7 @@ class HostileClientsIT {
         String first = null;
         for (int i = 0; i < 3_000; i++) {
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/courses/docker-hub/push"))
-                    .header("Cookie", session + "; dockstep_csrf=changing-cookie-" + i).build(),
+                    .timeout(Duration.ofSeconds(30)).header("Cookie", session + "; dockstep_csrf=changing-cookie-" + i).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode(), "request " + i);
             if (first == null) {
