@@ -1,5 +1,7 @@
 package dev.dockstep.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dockstep.account.Accounts;
 import dev.dockstep.account.Learner;
 import io.javalin.http.Context;
@@ -9,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -29,6 +33,9 @@ final class Auth {
 
     private final Accounts accounts;
     private final SecureRandom random = new SecureRandom();
+    /** Each session's form token, worked out once: a MAC costs more than the rest of a kept page. */
+    private final Cache<String, String> sessionTokens = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(Duration.ofHours(1)).build();
 
     Auth(Accounts accounts) {
         this.accounts = accounts;
@@ -40,13 +47,15 @@ final class Auth {
         Optional<Learner> learner = accounts.learnerFor(session, showsRole(ctx.path()));
         ctx.attribute(LEARNER, learner);
         if (learner.isPresent()) {
-            ctx.attribute(CSRF, sessionCsrf(session));
+            // Only pages and forms need it; a check never does.
+            ctx.attribute(CSRF, (Supplier<String>) () -> sessionTokens.get(session, Auth::sessionCsrf));
         } else if (ctx.cookie(cookieName(ctx, CSRF)) == null) {
             String token = token();
             setCookie(ctx, CSRF, token, -1, SameSite.STRICT);
-            ctx.attribute(CSRF, token);
+            ctx.attribute(CSRF, (Supplier<String>) () -> token);
         } else {
-            ctx.attribute(CSRF, ctx.cookie(cookieName(ctx, CSRF)));
+            String token = ctx.cookie(cookieName(ctx, CSRF));
+            ctx.attribute(CSRF, (Supplier<String>) () -> token);
         }
     }
 
@@ -77,8 +86,10 @@ final class Auth {
         return learner;
     }
 
+    /** The CSRF token for the forms on this request's page. */
     static String csrfToken(Context ctx) {
-        return ctx.attribute(CSRF);
+        Supplier<String> token = ctx.attribute(CSRF);
+        return token == null ? null : token.get();
     }
 
     /** Refuses a form post whose token is missing or is not this session's (or, signed out, this browser's). */

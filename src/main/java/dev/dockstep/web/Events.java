@@ -100,11 +100,6 @@ final class Events implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The streams open now. */
-    int size() {
-        return clients.size();
-    }
-
     /** The lessons that learners have open now. */
     Set<OpenLesson> openLessons() {
         return clients.values().stream().flatMap(c -> c.lesson().stream()).collect(Collectors.toSet());

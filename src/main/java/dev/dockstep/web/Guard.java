@@ -19,10 +19,13 @@ final class Guard {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final Optional<String> publicHost;
+    private final Optional<String> publicOrigin;
 
     /** @param publicUrl the address learners type ({@code --public-url}), if one was given */
     Guard(Optional<URI> publicUrl) {
         this.publicHost = publicUrl.map(url -> url.getHost().toLowerCase(Locale.ROOT));
+        this.publicOrigin = publicUrl.map(url -> (url.getScheme() + "://" + url.getHost()
+                + (url.getPort() < 0 ? "" : ":" + url.getPort())).toLowerCase(Locale.ROOT));
     }
 
     void headers(Context ctx) {
@@ -47,7 +50,8 @@ final class Guard {
 
     /**
      * Refuses a state-changing request sent from another site's page. Browsers name the page's
-     * origin on every POST; it must be this server's own (a request without one is not a browser's).
+     * origin on every POST; it must be this server's own, as the Host header or {@code --public-url}
+     * (behind a proxy that changes Host) names it. A request without one is not a browser's.
      */
     void sameOrigin(Context ctx) {
         if (ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD")) {
@@ -55,7 +59,10 @@ final class Guard {
         }
         String origin = ctx.header("Origin");
         String host = ctx.header("Host");
-        if (origin != null && (host == null || !origin.replaceFirst("^https?://", "").equalsIgnoreCase(host))) {
+        if (origin == null || publicOrigin.map(origin.toLowerCase(Locale.ROOT)::equals).orElse(false)) {
+            return;
+        }
+        if (host == null || !origin.replaceFirst("^https?://", "").equalsIgnoreCase(host)) {
             throw new WebServer.Forbidden("Requests from other sites are refused.");
         }
     }

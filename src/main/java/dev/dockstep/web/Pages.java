@@ -127,12 +127,6 @@ final class Pages {
         return page;
     }
 
-    /** Pages kept now, for the tests that prove the bound. */
-    long keptPages() {
-        built.cleanUp();
-        return built.estimatedSize();
-    }
-
     private Map<String, Object> lessonModel(Context ctx, Learner learner, Catalog now, Lesson lesson) {
         Variables variables = checker.variables(learner);
         Set<String> passed = checker.passedSteps(learner, lesson);

@@ -20,12 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.handler.ErrorHandler;
-import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,27 +71,7 @@ public final class WebServer {
             config.http.maxRequestSize = MAX_BODY;
             // Enough threads to keep two cores busy while checks wait on Docker; each costs memory.
             config.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(96, 8, 60_000);
-            config.jetty.modifyHttpConfiguration(http -> {
-                // A client that goes quiet mid-request, or sends its body slower than this, is cut off.
-                http.setIdleTimeout(limits.idleTimeout().toMillis());
-                http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
-                http.setSendServerVersion(false);
-            });
-            config.jetty.modifyServer(server -> {
-                server.setHandler(EagerBodies.handler(MAX_BODY));
-                server.setErrorHandler(WebServer::protocolError);
-                // The connection's own idle timeout too, which Javalin's connector leaves at Jetty's 30 s.
-                server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
-                    @Override
-                    public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
-                        for (var connector : server.getConnectors()) {
-                            if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
-                                c.setIdleTimeout(limits.idleTimeout().toMillis());
-                            }
-                        }
-                    }
-                });
-            });
+            JettyLimits.apply(config.jetty, limits, MAX_BODY);
             config.events.serverStarted(events::start);
             config.events.serverStopping(events::close);
             config.fileRenderer(thymeleaf);
@@ -197,35 +171,6 @@ public final class WebServer {
     /** Tells open pages that the lessons changed, so they show the new text at once. */
     public void lessonsChanged() {
         events.broadcast("lessons-changed", Map.of());
-    }
-
-    /**
-     * Jetty's own answer to a request it cannot parse or refuses before dockstep sees it (a bad
-     * Content-Length or URI, a body too slow or too large): one line of JSON, as dockstep's own.
-     */
-    private static boolean protocolError(Request request, Response response, Callback callback) {
-        String reason = request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String text && !text.isBlank()
-                && !text.equals(HttpStatus.getMessage(response.getStatus())) ? text.lines().findFirst().orElse("") : "";
-        String message = ClientError.describe(response.getStatus())
-                + (reason.isEmpty() || response.getStatus() != 400 ? "" : " (" + reason + ")");
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        try {
-            response.write(true, java.nio.ByteBuffer.wrap(new com.fasterxml.jackson.databind.ObjectMapper()
-                    .writeValueAsBytes(Map.of("error", message))), callback);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            callback.failed(e);
-        }
-        return true;
-    }
-
-    /** The live-event streams open now. */
-    int openStreams() {
-        return events.size();
-    }
-
-    /** Pages kept now. */
-    long keptPages() {
-        return pages.keptPages();
     }
 
     private static boolean isApi(Context ctx) {

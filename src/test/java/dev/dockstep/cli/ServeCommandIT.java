@@ -143,6 +143,12 @@ class ServeCommandIT {
             assertTrue(serve.output().contains("dockstep is serving " + url), serve.output());
             assertTrue(rawGet(port, "class.dockstep.test:" + port).startsWith("HTTP/1.1 200"));
             assertTrue(rawGet(port, "other.dockstep.test:" + port).startsWith("HTTP/1.1 400"));
+            // Behind a proxy that passes on Host as 127.0.0.1, a page from the public address is still ours.
+            String body = "{\"username\":\"nobodyhere\",\"password\":\"not-a-password\"}";
+            assertTrue(rawPost(port, "127.0.0.1:" + port, "http://class.dockstep.test:" + port, body)
+                    .startsWith("HTTP/1.1 401"));
+            assertTrue(rawPost(port, "127.0.0.1:" + port, "http://evil.dockstep.test:" + port, body)
+                    .startsWith("HTTP/1.1 403"));
         }
     }
 
@@ -218,6 +224,16 @@ class ServeCommandIT {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String rawPost(int port, String host, String origin, String json) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/login HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + origin
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length()
+                    + "\r\nConnection: close\r\n\r\n" + json).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
