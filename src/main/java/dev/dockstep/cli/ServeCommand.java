@@ -82,7 +82,8 @@ final class ServeCommand implements Callable<Integer> {
     int idleTimeoutSeconds;
 
     @Option(names = "--min-request-rate", paramLabel = "BYTES", defaultValue = "1024",
-            description = "a request body that arrives slower than this many bytes a second is cut off"
+            description = "a request body that arrives slower than this many bytes a second, after its first"
+                    + " second, is cut off"
                     + " (default: ${DEFAULT-VALUE})")
     long minRequestRate;
 

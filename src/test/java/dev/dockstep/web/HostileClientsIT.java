@@ -195,6 +195,30 @@ class HostileClientsIT {
     }
 
     @Test
+    void a_body_slower_than_the_minimum_rate_is_answered_408_after_its_first_second() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("POST /api/login HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            long began = System.nanoTime();
+            socket.setSoTimeout(200);
+            String answer = "";
+            // A byte every 200 ms: 5 bytes a second, where 1,024 are asked for; the chunks alone
+            // would take six seconds to be refused.
+            while (answer.isEmpty() && System.nanoTime() - began < Duration.ofSeconds(4).toNanos()) {
+                try {
+                    socket.getOutputStream().write(' ');
+                } catch (IOException answered) {
+                    // the server has answered and closed; the answer is waiting to be read
+                }
+                answer = read(socket.getInputStream());
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+            long seconds = Duration.ofNanos(System.nanoTime() - began).toSeconds();
+            assertTrue(seconds < 3, "cut off after " + seconds + " s");
+        }
+    }
+
+    @Test
     void event_streams_dropped_without_a_word_are_noticed_and_closed() throws Exception {
         WebClient web = new WebClient(base).signUp("streamer", "streamer-password");
         String cookie = "Cookie: dockstep_session=" + web.cookie("dockstep_session").getValue() + "\r\n";
