@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "accounts one address may make in an hour, all at once if it likes (default: ${DEFAULT-VALUE})")
     int signUpsPerHour;
 
-    @Option(names = "--checks-per-second", paramLabel = "N", defaultValue = "20",
+    @Option(names = "--checks-per-second", paramLabel = "N", defaultValue = "50",
             description = "checks one learner may ask for each second (default: ${DEFAULT-VALUE})")
     int checksPerSecond;
 
