@@ -10,6 +10,7 @@ import dev.dockstep.check.LiveVerifier;
 import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.StepChecker;
 import dev.dockstep.check.Verifier;
+import dev.dockstep.files.PrivateFiles;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.LiveCatalog;
 import dev.dockstep.lesson.Problem;
@@ -114,7 +115,7 @@ public final class App {
                 Duration.between(started, java.time.Instant.now()).toMillis()));
         try {
             Path data = config.dataDir().toAbsolutePath().normalize();
-            prepareDataDir(data);
+            prepareDataDir(data, config.sandbox() == Config.SandboxMode.PER_LEARNER);
             DataLock lock = DataLock.acquire(data);
             try {
                 return create(config, lock, data, env, out, sandboxAtOnce);
@@ -135,7 +136,7 @@ public final class App {
         SandboxProvider sandboxes = sandboxes(config, data, env, catalog);
         CompletableFuture<Void> sandboxStarting = null;
         if (sandboxAtOnce) {
-            sandboxStarting = CompletableFuture.runAsync(() -> startSandboxes(sandboxes), App::daemonThread);
+            sandboxStarting = CompletableFuture.runAsync(() -> startSandboxes(sandboxes, data), App::daemonThread);
         }
         try {
             return wire(config, lock, catalog, sandboxes, sandboxStarting, out);
@@ -187,7 +188,8 @@ public final class App {
                 registry.dockerHub() ? (name, password) -> { } : registry::setPassword);
         LiveVerifier live = new LiveVerifier(daemons, liveSide(sandboxes), catalog, checker);
         WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
-                new Health(sandboxes::health, store), sandboxes, accounts, store, live);
+                new Health(sandboxes::health, store, config.limits().heapLimit()), sandboxes, accounts, store, live,
+                Optional.ofNullable(config.publicUrl()), config.limits());
         catalog.onChange(server::lessonsChanged);
         Path data = config.dataDir().toAbsolutePath().normalize();
         Terminals terminals = new Terminals(learner -> shellAccount(sandboxes, learner, data, config.host()),
@@ -279,7 +281,7 @@ public final class App {
         }
         try {
             if (sandboxStarting == null) {
-                startSandboxes(sandboxes);
+                startSandboxes(sandboxes, config.dataDir().toAbsolutePath().normalize());
             } else {
                 sandboxStarting.join();
             }
@@ -311,10 +313,23 @@ public final class App {
         }
     }
 
-    private static void startSandboxes(SandboxProvider sandboxes) {
+    private static void startSandboxes(SandboxProvider sandboxes, Path data) {
         long began = System.nanoTime();
         sandboxes.start();
+        guard(data);
         LOG.info("{} sandboxes ready in {} ms", sandboxes.mode(), millis(began));
+    }
+
+    /**
+     * Makes what the sandboxes' start put in the data folder private to dockstep; the per-learner
+     * sandboxes' folder stays passable, as their users need.
+     */
+    private static void guard(Path data) {
+        try {
+            PrivateFiles.restrictChildren(data, java.util.Set.of(data.resolve("sandboxes")));
+        } catch (IOException e) {
+            throw new SandboxException("cannot make the data folder " + data + " private: " + e.getMessage(), e);
+        }
     }
 
     private static boolean isLoopback(String host) {
@@ -382,9 +397,10 @@ public final class App {
         return capital.endsWith(".") ? capital : capital + ".";
     }
 
-    private static void prepareDataDir(Path data) {
+    /** @param passable whether other users (per-learner sandboxes' users) must pass through it */
+    private static void prepareDataDir(Path data, boolean passable) {
         try {
-            Files.createDirectories(data);
+            PrivateFiles.dataFolder(data, passable ? PrivateFiles.TRAVERSE : PrivateFiles.DATA_FOLDER);
             Path probe = Files.createTempFile(data, ".write-test", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
@@ -393,6 +409,7 @@ public final class App {
         }
     }
 
+    
     private static String describe(Exception e) {
         if (e instanceof java.nio.file.FileAlreadyExistsException) {
             return "a file stands where a folder should be: " + e.getMessage();

@@ -1,6 +1,8 @@
 package dev.dockstep;
 
 import dev.dockstep.sandbox.PerLearnerSandboxes;
+import dev.dockstep.web.Limits;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,10 +22,14 @@ import java.time.Duration;
  * @param database a JDBC URL for progress, or null for the SQLite file {@code progress.db} in the data folder
  * @param dockerHub true when learners push to real Docker Hub instead of the practice registry
  * @param sandboxes how many per-learner sandboxes run, and for how long
+ * @param publicUrl the address learners type, or null; host names other than it, localhost and IP
+ *     addresses are refused, so that a DNS-rebinding page cannot reach the server
+ * @param limits what one server lets anyone make it hold or do
  */
 public record Config(String host, int port, Path dataDir, Path lessonsDir, SandboxMode sandbox, int registryPort,
                      String dockerdBinary, String registryBinary, Duration checkDeadline, boolean watch,
-                     String database, boolean dockerHub, PerLearnerSandboxes.Options sandboxes) {
+                     String database, boolean dockerHub, PerLearnerSandboxes.Options sandboxes, URI publicUrl,
+                     Limits limits) {
 
     /** Where learners run docker. */
     public enum SandboxMode {
@@ -63,47 +69,57 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
     public static Config defaults() {
         return new Config("127.0.0.1", 7070, Path.of("data"), Path.of("lessons"), SandboxMode.PER_LEARNER, 5000,
                 "dockerd", "docker-registry", Duration.ofSeconds(5), false, null, false,
-                PerLearnerSandboxes.Options.defaults());
+                PerLearnerSandboxes.Options.defaults(), null, Limits.defaults());
     }
 
     public Config withPorts(int port, int registryPort) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
     }
 
     public Config withDirs(Path dataDir, Path lessonsDir) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
     }
 
     public Config withSandbox(SandboxMode sandbox) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
     }
 
     public Config withWatch(boolean watch) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
     }
 
     public Config withDatabase(String database) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
     }
 
     public Config withDockerHub(boolean dockerHub) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
     }
 
     public Config withHost(String host) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
     }
 
     public Config withSandboxes(PerLearnerSandboxes.Options sandboxes) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+    }
+
+    public Config withPublicUrl(URI publicUrl) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+    }
+
+    public Config withLimits(Limits limits) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
     }
 
     /** The JDBC URL progress is kept at. */

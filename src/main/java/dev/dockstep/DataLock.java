@@ -24,7 +24,7 @@ final class DataLock implements AutoCloseable {
     static DataLock acquire(Path data) {
         Path file = data.resolve("dockstep.lock");
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(dev.dockstep.files.PrivateFiles.file(file), StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();

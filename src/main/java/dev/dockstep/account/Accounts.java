@@ -1,6 +1,8 @@
 package dev.dockstep.account;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dockstep.progress.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,20 +39,24 @@ public final class Accounts {
     private final SignInThrottle throttle;
     private final RegistryAccount registry;
     private final SecureRandom random = new SecureRandom();
-    /** Open sessions by token hash: a session's learner never changes, so only sign-out drops one. */
-    private final java.util.Map<String, CachedSession> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Open sessions by token hash, each kept until its own expiry at most (a session's learner
+     * never changes, so only signing out drops one sooner), and bounded in number.
+     */
+    private final Cache<String, CachedSession> sessions = Caffeine.newBuilder().maximumSize(MAX_CACHED)
+            .expireAfterWrite(Duration.ofHours(1)).build();
     /**
      * Roles, read again after a second: {@code dockstep instructor add} runs in another process.
      * Pages that an instructor sees differently ask for the role fresh (see {@link #learnerFor(String, boolean)}).
      */
-    private final java.util.Map<String, CachedRole> roles = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Cache<String, Learner.Role> roles = Caffeine.newBuilder().maximumSize(MAX_CACHED)
+            .expireAfterWrite(Duration.ofMillis(ROLE_MILLIS)).build();
     private static final long ROLE_MILLIS = 1000;
     private static final int MAX_CACHED = 100_000;
+    /** bcrypt reads at most this many bytes of a password; a longer one must not silently match. */
+    static final int MAX_PASSWORD_BYTES = 72;
 
     private record CachedSession(String learner, long expiresAt) {
-    }
-
-    private record CachedRole(Learner.Role role, long readAt) {
     }
 
     public Accounts(Database db, Clock clock, SignInThrottle throttle, RegistryAccount registry) {
@@ -84,12 +90,14 @@ public final class Accounts {
         return Optional.empty();
     }
 
-    static Optional<String> passwordProblem(String password) {
+    /** Why a password cannot be set, or empty when it can: here, and on the practice registry. */
+    public static Optional<String> passwordProblem(String password) {
         if (password == null || password.length() < 8) {
             return Optional.of("A password needs at least 8 characters.");
         }
-        if (password.length() > 128) {
-            return Optional.of("A password has at most 128 characters.");
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            return Optional.of("A password has at most " + MAX_PASSWORD_BYTES + " bytes: 72 plain letters, digits"
+                    + " or signs, fewer with accents or emoji.");
         }
         if (password.chars().anyMatch(Character::isISOControl)) {
             return Optional.of("A password may not contain control characters.");
@@ -131,19 +139,27 @@ public final class Accounts {
         return new Outcome.SignedIn(learner, newSession(learner));
     }
 
-    /** Checks a password, under the throttle, and opens a session. */
+    /**
+     * Checks a password, under the throttle, and opens a session. A name that cannot be an
+     * account is refused before anything keeps it; a password bcrypt cannot read whole never matches.
+     */
     public Outcome signIn(String name, String password, String address) {
-        Optional<Duration> wait = throttle.wait(String.valueOf(name), address);
+        Optional<String> badName = nameProblem(name);
+        if (badName.isPresent()) {
+            return new Outcome.Refused(badName.get());
+        }
+        Optional<Duration> wait = throttle.wait(name, address);
         if (wait.isPresent()) {
             long minutes = Math.max(1, (wait.get().toSeconds() + 59) / 60);
             return new Outcome.Refused("Too many failed sign-ins for this name; try again in " + minutes + " minute"
                     + (minutes == 1 ? "" : "s") + ".");
         }
-        Optional<Stored> stored = name == null ? Optional.empty() : find(name);
+        Optional<Stored> stored = find(name);
         boolean ok = stored.isPresent() && password != null
+                && password.getBytes(StandardCharsets.UTF_8).length <= MAX_PASSWORD_BYTES
                 && BCrypt.verifyer().verify(password.toCharArray(), stored.get().hash()).verified;
         if (!ok) {
-            throttle.failed(String.valueOf(name), address);
+            throttle.failed(name, address);
             return new Outcome.Refused("That user name and password do not match an account.");
         }
         throttle.succeeded(name, address);
@@ -167,9 +183,9 @@ public final class Accounts {
         }
         String hash = sha256(token);
         long now = clock.millis();
-        CachedSession cached = sessions.get(hash);
+        CachedSession cached = sessions.getIfPresent(hash);
         if (cached == null || cached.expiresAt() <= now) {
-            sessions.remove(hash);
+            sessions.invalidate(hash);
             Optional<CachedSession> stored = db.read(connection -> {
                 try (PreparedStatement query = connection.prepareStatement(
                         "SELECT learner, expires_at FROM web_session WHERE token_hash=? AND expires_at > ?")) {
@@ -185,19 +201,16 @@ public final class Accounts {
                 return Optional.empty();
             }
             cached = stored.get();
-            if (sessions.size() > MAX_CACHED) {
-                sessions.clear();
-            }
             sessions.put(hash, cached);
         }
         String name = cached.learner();
-        return role(name, now, freshRole).map(role -> new Learner(name, role));
+        return role(name, freshRole).map(role -> new Learner(name, role));
     }
 
-    private Optional<Learner.Role> role(String name, long now, boolean fresh) {
-        CachedRole cached = roles.get(name);
-        if (!fresh && cached != null && now - cached.readAt() < ROLE_MILLIS) {
-            return Optional.of(cached.role());
+    private Optional<Learner.Role> role(String name, boolean fresh) {
+        Learner.Role cached = fresh ? null : roles.getIfPresent(name);
+        if (cached != null) {
+            return Optional.of(cached);
         }
         Optional<Learner.Role> role = db.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT role FROM learner WHERE name=?")) {
@@ -207,7 +220,7 @@ public final class Accounts {
                 }
             }
         });
-        role.ifPresent(r -> roles.put(name, new CachedRole(r, now)));
+        role.ifPresent(r -> roles.put(name, r));
         return role;
     }
 
@@ -216,7 +229,7 @@ public final class Accounts {
         if (token == null) {
             return;
         }
-        sessions.remove(sha256(token));
+        sessions.invalidate(sha256(token));
         db.transaction(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM web_session WHERE token_hash=?")) {
                 delete.setString(1, sha256(token));
@@ -227,22 +240,75 @@ public final class Accounts {
     }
 
     /**
+     * Ends every session of a learner at once, in the database and in memory: for a learner who
+     * signed in somewhere they no longer trust.
+     *
+     * @return how many sessions ended
+     */
+    public int signOutEverywhere(String learner) {
+        int ended = db.transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM web_session WHERE learner=?")) {
+                delete.setString(1, learner);
+                return delete.executeUpdate();
+            }
+        });
+        sessions.asMap().values().removeIf(session -> session.learner().equals(learner));
+        return ended;
+    }
+
+    /** How many browsers the learner is signed in on now. */
+    public int sessionCount(String learner) {
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM web_session WHERE learner=? AND expires_at > ?")) {
+                query.setString(1, learner);
+                query.setLong(2, clock.millis());
+                try (ResultSet rs = query.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
      * Grants the instructor role.
      *
      * @throws IllegalArgumentException when no such learner has signed up
      */
     public void grantInstructor(String name) {
+        if (setRole(name, Learner.Role.INSTRUCTOR) == 0) {
+            throw new IllegalArgumentException("no one named '" + name + "' has signed up; they must sign up first");
+        }
+    }
+
+    /**
+     * Takes the instructor role back; the person stays a learner, with their progress.
+     *
+     * @throws IllegalArgumentException when no such learner has signed up, or they are not an instructor
+     */
+    public void revokeInstructor(String name) {
+        Optional<Stored> stored = find(name);
+        if (stored.isEmpty()) {
+            throw new IllegalArgumentException("no one named '" + name + "' has signed up");
+        }
+        if (!stored.get().learner().isInstructor()) {
+            throw new IllegalArgumentException(name + " is not an instructor; `dockstep instructor add " + name
+                    + "` makes them one");
+        }
+        setRole(name, Learner.Role.LEARNER);
+    }
+
+    private int setRole(String name, Learner.Role role) {
         int changed = db.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE learner SET role=? WHERE name=?")) {
-                update.setString(1, Learner.Role.INSTRUCTOR.name());
+                update.setString(1, role.name());
                 update.setString(2, name);
                 return update.executeUpdate();
             }
         });
-        roles.remove(name);
-        if (changed == 0) {
-            throw new IllegalArgumentException("no one named '" + name + "' has signed up; they must sign up first");
-        }
+        roles.invalidate(name);
+        return changed;
     }
 
     /** Every learner, for the instructor's grid. */

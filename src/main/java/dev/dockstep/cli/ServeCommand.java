@@ -2,7 +2,10 @@ package dev.dockstep.cli;
 
 import dev.dockstep.App;
 import dev.dockstep.Config;
+import dev.dockstep.web.Limits;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -69,6 +72,37 @@ final class ServeCommand implements Callable<Integer> {
             description = "keep progress in PostgreSQL (jdbc:postgresql://HOST/DB?user=…) instead of data/progress.db")
     String database;
 
+    @Option(names = "--public-url", paramLabel = "URL", description = "the address learners type, such as"
+            + " https://class.example.org/; without it only localhost names and IP addresses are served")
+    String publicUrl;
+
+    @Option(names = "--signups-per-hour", paramLabel = "N", defaultValue = "300",
+            description = "accounts one address may make in an hour, all at once if it likes (default: ${DEFAULT-VALUE})")
+    int signUpsPerHour;
+
+    @Option(names = "--checks-per-second", paramLabel = "N", defaultValue = "50",
+            description = "checks one learner may ask for each second (default: ${DEFAULT-VALUE})")
+    int checksPerSecond;
+
+    @Option(names = "--streams-per-learner", paramLabel = "N", defaultValue = "20",
+            description = "live pages one learner (or one address, signed out) may hold open (default: ${DEFAULT-VALUE})")
+    int streamsPerLearner;
+
+    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "2000",
+            description = "live pages the whole server holds open (default: ${DEFAULT-VALUE})")
+    int maxStreams;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "a connection that sends and receives nothing this long during a request is cut off"
+                    + " (default: ${DEFAULT-VALUE})")
+    int idleTimeoutSeconds;
+
+    @Option(names = "--min-request-rate", paramLabel = "BYTES", defaultValue = "1024",
+            description = "a request body that arrives slower than this many bytes a second, after its first"
+                    + " second, is cut off"
+                    + " (default: ${DEFAULT-VALUE})")
+    long minRequestRate;
+
     @Option(names = "--dockerd-binary", hidden = true, defaultValue = "dockerd")
     String dockerdBinary;
 
@@ -89,10 +123,20 @@ final class ServeCommand implements Callable<Integer> {
         if (sandboxIdleMinutes < 1) {
             throw new IllegalArgumentException("--sandbox-idle must be at least 1 minute");
         }
-        var limits = dev.dockstep.sandbox.PerLearnerSandboxes.Options.defaults().withMax(maxSandboxes)
+        var sandboxes = dev.dockstep.sandbox.PerLearnerSandboxes.Options.defaults().withMax(maxSandboxes)
                 .withPool(sandboxPool).withIdle(Duration.ofMinutes(sandboxIdleMinutes));
+        for (int limit : new int[] {signUpsPerHour, checksPerSecond, streamsPerLearner, maxStreams, idleTimeoutSeconds}) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("--signups-per-hour, --checks-per-second, --streams-per-learner,"
+                        + " --max-streams and --idle-timeout must be at least 1");
+            }
+        }
+        Limits limits = Limits.defaults().withSignUpsPerHour(signUpsPerHour).withChecksPerSecond(checksPerSecond)
+                .withStreams(streamsPerLearner, maxStreams)
+                .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds), Math.max(0, minRequestRate));
         Config config = new Config(host, port, data, lessons, sandbox, registryPort, dockerdBinary, registryBinary,
-                Duration.ofMillis(checkTimeoutMs), watch, database, registry.equals("hub"), limits);
+                Duration.ofMillis(checkTimeoutMs), watch, database, registry.equals("hub"), sandboxes,
+                publicUrl(publicUrl), limits);
         PrintStream out = System.out;
         App app = App.launch(config, System.getenv(), out);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -102,7 +146,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "dockstep-shutdown"));
         String shownHost = host.equals("0.0.0.0") || host.equals("127.0.0.1") ? "localhost" : host;
-        out.println("dockstep is serving http://" + shownHost + ":" + app.port() + "/");
+        out.println("dockstep is serving " + (config.publicUrl() != null ? config.publicUrl()
+                : "http://" + shownHost + ":" + app.port() + "/"));
         app.sharedSandbox().ifPresentOrElse(shared -> {
             out.println("Paste these two lines into the terminal where you run docker:");
             shared.exportLines().lines().forEach(line -> out.println("  " + line));
@@ -122,5 +167,25 @@ final class ServeCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
         }
+    }
+
+    /** An http or https address with a host and nothing after it but a slash; null when none was given. */
+    static URI publicUrl(String text) {
+        if (text == null) {
+            return null;
+        }
+        URI url;
+        try {
+            url = new URI(text.strip());
+        } catch (URISyntaxException e) {
+            url = null;
+        }
+        if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null
+                || url.getUserInfo() != null || url.getQuery() != null || url.getFragment() != null
+                || !(url.getPath().isEmpty() || url.getPath().equals("/"))) {
+            throw new IllegalArgumentException("--public-url must be an address such as https://class.example.org/"
+                    + " (http or https, a host, an optional port, no path), not '" + text + "'");
+        }
+        return url;
     }
 }

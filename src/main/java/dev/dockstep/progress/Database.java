@@ -2,6 +2,7 @@ package dev.dockstep.progress;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.dockstep.files.PrivateFiles;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -47,6 +48,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("the database " + description + " is neither SQLite (jdbc:sqlite:FILE) nor"
                     + " PostgreSQL (jdbc:postgresql://HOST/DB)", null);
         }
+        sqliteFile(jdbcUrl).ifPresent(Database::keepPrivate);
         try {
             if (!isCurrent(jdbcUrl)) {
                 Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration")
@@ -58,7 +60,9 @@ public final class Database implements AutoCloseable {
         try {
             if (jdbcUrl.startsWith("jdbc:sqlite:")) {
                 // WAL lets the reading connection go on while the writing one commits.
-                return new Database(description, sqliteConnection(jdbcUrl), sqliteConnection(jdbcUrl), null);
+                Database db = new Database(description, sqliteConnection(jdbcUrl), sqliteConnection(jdbcUrl), null);
+                sqliteFile(jdbcUrl).ifPresent(Database::keepPrivate);
+                return db;
             }
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(jdbcUrl);
@@ -71,8 +75,36 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The file of a SQLite URL that names a plain file. */
+    private static java.util.Optional<java.nio.file.Path> sqliteFile(String jdbcUrl) {
+        String file = jdbcUrl.startsWith("jdbc:sqlite:") ? jdbcUrl.substring("jdbc:sqlite:".length()) : "";
+        return file.isEmpty() || file.contains("?") || file.startsWith(":") || file.startsWith("file:")
+                ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(file));
+    }
+
+    /**
+     * The database and its WAL files hold every password hash and session: readable by dockstep
+     * only. SQLite gives the WAL files the database's own mode, so the file is made private
+     * before SQLite first opens it; WAL files left by an older version are made private too.
+     */
+    private static void keepPrivate(java.nio.file.Path file) {
+        try {
+            if (java.nio.file.Files.isDirectory(file.toAbsolutePath().getParent())) {
+                PrivateFiles.file(file);
+            }
+            for (String suffix : new String[] {"-wal", "-shm"}) {
+                java.nio.file.Path wal = file.resolveSibling(file.getFileName() + suffix);
+                if (java.nio.file.Files.exists(wal)) {
+                    PrivateFiles.restrict(wal);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot make the database " + file + " private: " + e.getMessage(), e);
+        }
+    }
+
     /** The newest migration in {@code db/migration}; DatabaseTest keeps the two in step. */
-    static final String LATEST_MIGRATION = "2";
+    static final String LATEST_MIGRATION = "3";
 
     /**
      * True when the schema history already records {@link #LATEST_MIGRATION} as applied. Flyway's
@@ -148,11 +180,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Succeeds when the database answers. */
+    /**
+     * Succeeds when the database commits a write, as every check must: one that answers reads
+     * but is read-only, or whose disk is full, fails here.
+     */
     public void ping() {
-        read(connection -> {
-            try (Statement s = connection.createStatement()) {
-                s.executeQuery("SELECT 1").close();
+        transaction(connection -> {
+            try (java.sql.PreparedStatement update = connection.prepareStatement(
+                    "UPDATE health_probe SET written_at=? WHERE id=1")) {
+                update.setLong(1, System.currentTimeMillis());
+                update.executeUpdate();
             }
             return null;
         });

@@ -64,8 +64,10 @@ public final class TerminalSocket {
         if (!sameOrigin(ctx.header("Origin"), ctx.header("Host"))) {
             throw new ForbiddenResponse("The terminal only opens from this server's own pages.");
         }
-        String learner = sessions.learner(ctx.cookie(SESSION_COOKIE))
-                .orElseThrow(() -> new UnauthorizedResponse("Sign in first."));
+        // Behind TLS the session cookie carries the __Host- prefix (see web/Auth).
+        String token = ctx.cookie("__Host-" + SESSION_COOKIE) != null ? ctx.cookie("__Host-" + SESSION_COOKIE)
+                : ctx.cookie(SESSION_COOKIE);
+        String learner = sessions.learner(token).orElseThrow(() -> new UnauthorizedResponse("Sign in first."));
         ctx.attribute(LEARNER, learner);
     }
 

@@ -9,10 +9,14 @@ import java.util.Map;
 final class AccountPages {
     private final Accounts accounts;
     private final Auth auth;
+    private final RateLimits limits;
+    private final Events events;
 
-    AccountPages(Accounts accounts, Auth auth) {
+    AccountPages(Accounts accounts, Auth auth, RateLimits limits, Events events) {
         this.accounts = accounts;
         this.auth = auth;
+        this.limits = limits;
+        this.events = events;
     }
 
     void signUpForm(Context ctx) {
@@ -25,6 +29,7 @@ final class AccountPages {
 
     void signUp(Context ctx) {
         Auth.requireCsrf(ctx);
+        limits.signUp(ctx.ip());
         String name = ctx.formParam("username");
         Accounts.Outcome outcome = accounts.signUp(name, ctx.formParam("password"));
         if (outcome instanceof Accounts.Outcome.SignedIn in) {
@@ -55,7 +60,20 @@ final class AccountPages {
         ctx.redirect("/");
     }
 
+    /** The signed-in learner's account: who they are, where they are signed in, and a way out of all of it. */
+    void account(Context ctx) {
+        Learner learner = Auth.require(ctx);
+        ctx.render("account", Pages.model(ctx, Map.of("sessions", accounts.sessionCount(learner.name()))));
+    }
+
+    void signOutEverywhere(Context ctx) {
+        Auth.requireCsrf(ctx);
+        endEverySession(ctx, Auth.require(ctx));
+        ctx.redirect("/login");
+    }
+
     void apiSignUp(Context ctx) {
+        limits.signUp(ctx.ip());
         var body = Api.json(ctx);
         respond(ctx, accounts.signUp(body.path("username").asText(null), body.path("password").asText(null)), 400);
     }
@@ -71,9 +89,20 @@ final class AccountPages {
         ctx.json(Map.of("signedOut", true));
     }
 
+    void apiSignOutEverywhere(Context ctx) {
+        ctx.json(Map.of("sessionsEnded", endEverySession(ctx, Auth.require(ctx))));
+    }
+
     void me(Context ctx) {
         Learner learner = Auth.require(ctx);
         ctx.json(Map.of("user", learner.name(), "role", learner.role().name().toLowerCase()));
+    }
+
+    /** Every session ends, and so does every live stream opened under one of them. */
+    private int endEverySession(Context ctx, Learner learner) {
+        int ended = auth.endEverySession(ctx, learner);
+        events.drop(learner.name());
+        return ended;
     }
 
     private void respond(Context ctx, Accounts.Outcome outcome, int refusedStatus) {
@@ -92,7 +121,7 @@ final class AccountPages {
         if (next == null) {
             next = ctx.formParam("next");
         }
-        return next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\") ? next : "/";
+        return LocalPath.of(next).orElse("/");
     }
 
     /** A refused name is shown back in the form, trimmed; the template escapes it. */

@@ -2,6 +2,7 @@ package dev.dockstep.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockstep.account.Accounts;
 import dev.dockstep.account.Learner;
 import dev.dockstep.check.StepChecker;
 import dev.dockstep.lesson.Catalog;
@@ -28,8 +29,11 @@ final class Api {
     private final Health health;
     private final SandboxProvider sandboxes;
     private final ProgressStore store;
+    private final RateLimits limits;
 
-    Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxProvider sandboxes, ProgressStore store) {
+    Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxProvider sandboxes, ProgressStore store,
+        RateLimits limits) {
+        this.limits = limits;
         this.catalog = catalog;
         this.checker = checker;
         this.health = health;
@@ -38,7 +42,7 @@ final class Api {
     }
 
     void health(Context ctx) {
-        var report = health.report();
+        var report = health.recentReport();
         ctx.status(Health.allOk(report) ? 200 : 503).json(report);
     }
 
@@ -120,12 +124,9 @@ final class Api {
     void registryPassword(Context ctx) {
         Learner learner = Auth.require(ctx);
         String password = json(ctx).path("password").asText("");
-        if (password.length() < 8 || password.length() > 128) {
-            throw new WebServer.BadRequest("The password must be 8 to 128 characters long.");
-        }
-        if (password.chars().anyMatch(Character::isISOControl)) {
-            throw new WebServer.BadRequest("The password may not contain control characters.");
-        }
+        Accounts.passwordProblem(password).ifPresent(problem -> {
+            throw new WebServer.BadRequest(problem);
+        });
         try {
             sandboxes.registry().setPassword(learner.name(), password.toCharArray());
         } catch (SandboxException e) {
@@ -136,6 +137,7 @@ final class Api {
 
     void check(Context ctx) {
         Learner learner = Auth.require(ctx);
+        limits.check(learner);
         Lesson lesson = Lookup.lesson(catalog.get(), ctx.pathParam("course"), ctx.pathParam("lesson"));
         Step step = Lookup.step(lesson, ctx.pathParam("step"));
         int index = lesson.steps().indexOf(step);

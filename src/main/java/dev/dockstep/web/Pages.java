@@ -12,7 +12,10 @@ import dev.dockstep.lesson.Variables;
 import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.progress.StepStatus;
 import dev.dockstep.sandbox.SandboxProvider;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -88,12 +91,20 @@ final class Pages {
     }
 
     /**
-     * Built lesson pages. A page depends only on the lesson, the learner's progress and the
-     * browser's CSRF token, so it is kept until one of them changes (the key holds all three).
-     * It is kept as UTF-8 bytes: encoding the page again for every request was a sixth of its cost.
+     * Built lesson pages, one for each learner, role and lesson, with the progress version and
+     * the catalog it was built from: a page is built again when either has changed since. The
+     * sign-out form's CSRF token belongs to the session, not the page, so a page is kept with a
+     * marker in its place and gets the session's token as it is sent. Pages are kept as UTF-8
+     * bytes (encoding a page for each request was a sixth of its cost), at most {@link #MAX_KEPT_BYTES}.
      */
-    private final java.util.Map<String, byte[]> built = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_BUILT = 5_000;
+    private final Cache<PageKey, KeptPage> built = Caffeine.newBuilder().maximumWeight(MAX_KEPT_BYTES)
+            .weigher((PageKey key, KeptPage page) -> page.bytes()).build();
+    private static final long MAX_KEPT_BYTES = 16L * 1024 * 1024;
+    /** Random, so that no lesson's text can contain it. */
+    private final String tokenMarker = "csrf-" + java.util.UUID.randomUUID();
+
+    private record PageKey(String learner, Learner.Role role, String course, String lesson) {
+    }
 
     void lesson(Context ctx) {
         Learner learner = Auth.require(ctx);
@@ -101,18 +112,21 @@ final class Pages {
         Lesson lesson = Lookup.lesson(now, ctx.pathParam("course"), ctx.pathParam("lesson"));
         // The learner is about to need their Docker: start it now, not at their first command.
         sandboxes.prepare(learner.name());
-        String key = learner.name() + '\n' + learner.role() + '\n' + Auth.csrfToken(ctx) + '\n' + lesson.courseId() + '/'
-                + lesson.id() + '\n' + store.version(learner.name()) + '\n' + System.identityHashCode(now);
-        byte[] page = built.get(key);
-        if (page == null) {
-            page = renderer.page("lesson", lessonModel(ctx, learner, now, lesson), ctx)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (built.size() > MAX_BUILT) {
-                built.clear();
-            }
+        ctx.contentType("text/html; charset=utf-8").result(keptPage(ctx, learner, now, lesson).with(Auth.csrfToken(ctx)));
+    }
+
+    private KeptPage keptPage(Context ctx, Learner learner, Catalog now, Lesson lesson) {
+        PageKey key = new PageKey(learner.name(), learner.role(), lesson.courseId(), lesson.id());
+        long version = store.version(learner.name());
+        int catalogId = System.identityHashCode(now);
+        KeptPage page = built.getIfPresent(key);
+        if (page == null || page.version() != version || page.catalog() != catalogId) {
+            Map<String, Object> model = lessonModel(ctx, learner, now, lesson);
+            model.put("csrf", tokenMarker);
+            page = KeptPage.split(version, catalogId, renderer.page("lesson", model, ctx), tokenMarker);
             built.put(key, page);
         }
-        ctx.contentType("text/html; charset=utf-8").result(page);
+        return page;
     }
 
     private Map<String, Object> lessonModel(Context ctx, Learner learner, Catalog now, Lesson lesson) {
@@ -156,6 +170,39 @@ final class Pages {
             html = html.substring(3, html.length() - 4);
         }
         return html;
+    }
+
+    /** A built page cut where the CSRF token goes, so that each request's token is put in without building it again. */
+    private record KeptPage(long version, int catalog, List<byte[]> parts) {
+        static KeptPage split(long version, int catalog, String html, String marker) {
+            List<byte[]> parts = new ArrayList<>();
+            int from = 0;
+            for (int at = html.indexOf(marker); at >= 0; at = html.indexOf(marker, from)) {
+                parts.add(html.substring(from, at).getBytes(StandardCharsets.UTF_8));
+                from = at + marker.length();
+            }
+            parts.add(html.substring(from).getBytes(StandardCharsets.UTF_8));
+            return new KeptPage(version, catalog, List.copyOf(parts));
+        }
+
+        byte[] with(String token) {
+            byte[] between = token.getBytes(StandardCharsets.UTF_8);
+            byte[] page = new byte[bytes() + between.length * (parts.size() - 1)];
+            int at = 0;
+            for (int i = 0; i < parts.size(); i++) {
+                if (i > 0) {
+                    System.arraycopy(between, 0, page, at, between.length);
+                    at += between.length;
+                }
+                System.arraycopy(parts.get(i), 0, page, at, parts.get(i).length);
+                at += parts.get(i).length;
+            }
+            return page;
+        }
+
+        int bytes() {
+            return parts.stream().mapToInt(p -> p.length).sum();
+        }
     }
 
     /** A course on the catalog, with the learner's share of its steps passed. */

@@ -14,10 +14,11 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,23 +29,34 @@ public final class WebServer {
     static final long MAX_BODY = 64 * 1024;
 
     private final Auth auth;
+    private final Guard guard;
+    private final Limits limits;
     private final Pages pages;
     private final Api api;
     private final AccountPages accountPages;
     private final InstructorPages instructor;
-    private final Events events = new Events();
+    private final Events events;
     private final LiveVerifier live;
     private final ThymeleafRenderer thymeleaf = new ThymeleafRenderer();
     private TerminalSocket terminal;
 
-    /** @param live told which lessons learners have open, so that their steps pass without a click */
+    /**
+     * @param live told which lessons learners have open, so that their steps pass without a click
+     * @param publicUrl the address learners type ({@code --public-url}), if one was given
+     * @param limits what any one visitor may make the server hold or do
+     */
     public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
-                     SandboxProvider sandboxes, Accounts accounts, ProgressStore store, LiveVerifier live) {
+                     SandboxProvider sandboxes, Accounts accounts, ProgressStore store, LiveVerifier live,
+                     Optional<URI> publicUrl, Limits limits) {
+        RateLimits rates = new RateLimits(limits);
         this.live = live;
+        this.limits = limits;
+        this.events = new Events(limits);
         this.auth = new Auth(accounts);
+        this.guard = new Guard(publicUrl);
         this.pages = new Pages(catalog, renderer, thymeleaf::render, sandboxes, checker, store);
-        this.api = new Api(catalog, checker, health, sandboxes, store);
-        this.accountPages = new AccountPages(accounts, auth);
+        this.api = new Api(catalog, checker, health, sandboxes, store, rates);
+        this.accountPages = new AccountPages(accounts, auth, rates, events);
         this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store));
         store.onChange(() -> events.toInstructors("progress-changed", Map.of()));
     }
@@ -63,6 +75,9 @@ public final class WebServer {
             config.http.maxRequestSize = MAX_BODY;
             // Enough threads to keep two cores busy while checks wait on Docker; each costs memory.
             config.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(96, 8, 60_000);
+            JettyLimits.apply(config.jetty, limits, MAX_BODY);
+            config.events.serverStarted(events::start);
+            config.events.serverStopping(events::close);
             config.fileRenderer(thymeleaf);
             config.staticFiles.add(files -> {
                 files.hostedPath = "/static";
@@ -76,8 +91,13 @@ public final class WebServer {
 
     /** Every route dockstep serves. */
     private void routes(RoutesConfig r) {
+        r.before(guard::headers);
+        r.before(guard::knownHost);
+        r.before(guard::sameOrigin);
+        r.before(Guard::knownBody);
         r.before(auth::identify);
-        r.before("/api/*", WebServer::refuseCrossSite);
+        r.before("/api/*", Guard::requireJson);
+        r.before("/events", events::admit);
 
         r.get("/", pages::catalog);
         r.get("/courses/{course}/{lesson}", pages::lesson);
@@ -86,6 +106,8 @@ public final class WebServer {
         r.get("/login", accountPages::signInForm);
         r.post("/login", accountPages::signIn);
         r.post("/logout", accountPages::signOut);
+        r.get("/account", accountPages::account);
+        r.post("/account/sign-out-everywhere", accountPages::signOutEverywhere);
         r.get("/instructor", instructor::dashboard);
         r.get("/instructor/progress.csv", instructor::csv);
         r.get("/instructor/report", instructor::report);
@@ -94,6 +116,7 @@ public final class WebServer {
         r.post("/api/signup", accountPages::apiSignUp);
         r.post("/api/login", accountPages::apiSignIn);
         r.post("/api/logout", accountPages::apiSignOut);
+        r.post("/api/logout-everywhere", accountPages::apiSignOutEverywhere);
         r.get("/api/me", accountPages::me);
         r.get("/api/courses", api::courses);
         r.get("/api/progress", api::progress);
@@ -112,6 +135,11 @@ public final class WebServer {
         r.exception(Forbidden.class, (e, ctx) -> problem(ctx, 403, e.getMessage()));
         r.exception(Conflict.class, (e, ctx) -> problem(ctx, 409, e.getMessage()));
         r.exception(Unavailable.class, (e, ctx) -> problem(ctx, 503, e.getMessage()));
+        r.exception(UnsupportedType.class, (e, ctx) -> problem(ctx, 415, e.getMessage()));
+        r.exception(TooManyRequests.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+            problem(ctx, 429, e.getMessage());
+        });
         r.exception(Auth.SignInFirst.class, (e, ctx) -> {
             if (isApi(ctx)) {
                 problem(ctx, 401, "Sign in first.");
@@ -122,6 +150,13 @@ public final class WebServer {
         r.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(),
                 e.getStatus() == 413 ? "The request is larger than " + MAX_BODY / 1024 + " KB." : e.getMessage()));
         r.exception(Exception.class, (e, ctx) -> {
+            Optional<ClientError> client = ClientError.of(e);
+            if (client.isPresent()) {
+                // The client's fault, and anyone can send one: a line at debug level, never a trace.
+                LOG.debug("{} {}: {}", ctx.method(), ctx.path(), client.get().message());
+                problem(ctx, client.get().status(), client.get().message());
+                return;
+            }
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             problem(ctx, 500, "Something went wrong on our side; the details are in the server's log.");
         });
@@ -137,13 +172,15 @@ public final class WebServer {
         var learner = Auth.learner(client.ctx());
         String course = client.ctx().queryParam("course");
         String lesson = client.ctx().queryParam("lesson");
+        String address = client.ctx().ip();
         if (learner.isPresent() && course != null && lesson != null) {
             LiveVerifier.OpenLesson open = new LiveVerifier.OpenLesson(learner.get(), course, lesson);
             // Registered first, so that no step-passed of the watch can be sent before the stream is known.
-            events.join(client, learner.get(), course, lesson, () -> live.closed(open));
-            live.opened(open);
+            if (events.join(client, learner.get(), address, course, lesson, () -> live.closed(open))) {
+                live.opened(open);
+            }
         } else {
-            events.join(client, learner.orElse(null), course, lesson, () -> { });
+            events.join(client, learner.orElse(null), address, course, lesson, () -> { });
         }
     }
 
@@ -155,25 +192,6 @@ public final class WebServer {
     /** Tells open pages that the lessons changed, so they show the new text at once. */
     public void lessonsChanged() {
         events.broadcast("lessons-changed", Map.of());
-    }
-
-    /**
-     * Refuses a state-changing request sent from another site's page: its Origin must be ours, and
-     * its body JSON, which a cross-site form cannot send without the browser asking us first.
-     */
-    private static void refuseCrossSite(Context ctx) {
-        if (ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD")) {
-            return;
-        }
-        String origin = ctx.header("Origin");
-        String host = ctx.header("Host");
-        if (origin != null && host != null && !origin.replaceFirst("^https?://", "").equals(host)) {
-            throw new Forbidden("Requests from other sites are refused.");
-        }
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new BadRequest("Send the request as JSON, with Content-Type: application/json.");
-        }
     }
 
     private static boolean isApi(Context ctx) {
@@ -200,6 +218,23 @@ public final class WebServer {
     /** Something the request needs cannot be had now, such as a sandbox on a full host; its message says why. */
     static final class Unavailable extends RuntimeException {
         Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** Too much of something, too fast; {@code retryAfterSeconds} says when to try again. */
+    static final class TooManyRequests extends RuntimeException {
+        final long retryAfterSeconds;
+
+        TooManyRequests(String message, long retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    /** A body of a kind dockstep does not read; its message says which kinds it does. */
+    static final class UnsupportedType extends RuntimeException {
+        UnsupportedType(String message) {
             super(message);
         }
     }

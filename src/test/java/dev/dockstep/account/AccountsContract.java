@@ -147,7 +147,7 @@ abstract class AccountsContract {
     }
 
     @Test
-    void the_session_cookie_is_httponly_and_samesite_lax_and_secure_behind_tls() {
+    void the_session_cookie_is_httponly_and_samesite_lax_and_secure_with_a_host_prefix_behind_tls() {
         WebClient web = new WebClient(base);
         HttpResponse<String> plain = web.postJson("/api/signup", Map.of("username", name(), "password", "long-enough"));
         String cookie = plain.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("dockstep_session="))
@@ -158,8 +158,12 @@ abstract class AccountsContract {
         HttpResponse<String> tls = web.send(HttpRequest.newBuilder(URI.create(base + "/api/signup"))
                 .header("Content-Type", "application/json").header("X-Forwarded-Proto", "https")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + name() + "\",\"password\":\"long-enough\"}")));
-        assertTrue(tls.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("dockstep_session=")
-                && c.contains("Secure")), tls.headers().toString());
+        // __Host-: the browser keeps it only from a secure page, for this host alone, so no
+        // subdomain or plain-HTTP page can plant a session or a CSRF cookie of its choosing.
+        String secure = tls.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("__Host-dockstep_session="))
+                .findFirst().orElseThrow(() -> new AssertionError(tls.headers().toString()));
+        assertTrue(secure.contains("Secure") && secure.contains("Path=/") && !secure.contains("Domain"), secure);
+        assertFalse(tls.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("dockstep_session=")));
     }
 
     @Test
@@ -280,5 +284,123 @@ abstract class AccountsContract {
             assertNotNull(event, "no live update for the instructor");
             assertEquals("progress-changed", event.name());
         }
+    }
+
+    @Test
+    void forty_guesses_from_eight_addresses_then_the_right_password_from_a_ninth_is_refused() {
+        String name = name();
+        new WebClient(base).signUp(name, "right-password");
+        try (Database db = db()) {
+            Accounts accounts = new Accounts(db, java.time.Clock.systemUTC(),
+                    new SignInThrottle(java.time.Clock.systemUTC()), (n, p) -> { });
+            for (int address = 1; address <= 8; address++) {
+                for (int guess = 0; guess < 5; guess++) {
+                    assertTrue(accounts.signIn(name, "guess-" + guess, "10.0.0." + address)
+                            instanceof Accounts.Outcome.Refused);
+                }
+            }
+            Accounts.Outcome ninth = accounts.signIn(name, "right-password", "10.0.0.9");
+            assertEquals(new Accounts.Outcome.Refused("Too many failed sign-ins for this name; try again in 10 minutes."),
+                    ninth);
+            assertTrue(accounts.signIn(name, "right-password", "10.0.0.9") instanceof Accounts.Outcome.Refused);
+        }
+    }
+
+    @Test
+    void a_sign_in_with_a_name_no_account_can_have_is_refused_before_anything_keeps_it() {
+        try (Database db = db()) {
+            SignInThrottle throttle = new SignInThrottle(java.time.Clock.systemUTC());
+            Accounts accounts = new Accounts(db, java.time.Clock.systemUTC(), throttle, (n, p) -> { });
+            for (int i = 0; i < 200; i++) {
+                Accounts.Outcome outcome = accounts.signIn("x".repeat(60_000) + i, "some-password", "10.0.0.1");
+                assertEquals(new Accounts.Outcome.Refused("A user name has 4 to 30 characters; this one has "
+                        + (60_000 + Integer.toString(i).length()) + "."), outcome);
+            }
+            assertEquals(0, throttle.entries(), "no refused name is kept");
+        }
+        HttpResponse<String> api = new WebClient(base).postJson("/api/login", Map.of("username", "Robert'); DROP",
+                "password", "whatever-it-is"));
+        assertEquals(401, api.statusCode());
+        assertEquals("A user name may only hold lowercase letters a-z and digits 0-9, as on Docker Hub.",
+                WebClient.json(api).get("error").asText());
+    }
+
+    @Test
+    void a_password_over_bcrypts_72_bytes_is_refused_where_it_is_set_and_never_matches_at_sign_in() {
+        String name = name();
+        WebClient web = new WebClient(base);
+        String message = "A password has at most 72 bytes: 72 plain letters, digits or signs, fewer with accents or emoji.";
+        HttpResponse<String> signUp = web.postJson("/api/signup", Map.of("username", name, "password", "p".repeat(73)));
+        assertEquals(400, signUp.statusCode(), signUp.body());
+        assertEquals(message, WebClient.json(signUp).get("error").asText());
+        // 36 two-byte letters are 72 bytes, and fit; one more does not.
+        assertEquals(400, web.postJson("/api/signup", Map.of("username", name, "password", "é".repeat(37))).statusCode());
+        web.signUp(name, "é".repeat(36));
+        HttpResponse<String> registry = web.postJson("/api/sandbox/password", Map.of("password", "r".repeat(100)));
+        assertEquals(400, registry.statusCode(), registry.body());
+        assertEquals(message, WebClient.json(registry).get("error").asText());
+        HttpResponse<String> longer = new WebClient(base).postJson("/api/login", Map.of("username", name,
+                "password", "é".repeat(36) + "x"));
+        assertEquals(401, longer.statusCode(), "bcrypt would have read only the first 72 bytes: " + longer.body());
+        assertEquals(401, new WebClient(base).postJson("/api/login", Map.of("username", name,
+                "password", "p".repeat(10_000))).statusCode());
+        assertEquals(200, new WebClient(base).postJson("/api/login", Map.of("username", name,
+                "password", "é".repeat(36))).statusCode());
+    }
+
+    @Test
+    void signing_out_everywhere_ends_every_session_of_the_learner_at_once_and_no_one_elses() {
+        String name = name();
+        WebClient laptop = new WebClient(base).signUp(name, "everywhere-password");
+        WebClient phone = new WebClient(base);
+        assertEquals(200, phone.postJson("/api/login", Map.of("username", name, "password", "everywhere-password"))
+                .statusCode());
+        WebClient other = new WebClient(base).signUp(name(), "other-password");
+        assertEquals(200, laptop.get("/api/me").statusCode(), "the session is in the server's memory now");
+        assertTrue(phone.get("/account").body().contains("You are signed in on 2 browsers"));
+
+        HttpResponse<String> form = phone.postForm("/account/sign-out-everywhere", Map.of(), true);
+        assertEquals(302, form.statusCode(), form.body());
+        assertEquals(401, laptop.get("/api/me").statusCode(), "the other browser is signed out at once");
+        assertEquals(401, phone.get("/api/me").statusCode());
+        assertEquals(200, other.get("/api/me").statusCode(), "another learner is not");
+
+        WebClient again = new WebClient(base);
+        again.postJson("/api/login", Map.of("username", name, "password", "everywhere-password"));
+        HttpResponse<String> api = again.postJson("/api/logout-everywhere", "{}");
+        assertEquals(Map.of("sessionsEnded", 1), Map.of("sessionsEnded", WebClient.json(api).get("sessionsEnded").asInt()));
+        assertEquals(401, again.get("/api/me").statusCode());
+        assertEquals(401, new WebClient(base).postJson("/api/logout-everywhere", "{}").statusCode());
+    }
+
+    @Test
+    void instructor_remove_takes_the_role_back_and_says_clearly_when_it_cannot() throws Exception {
+        String name = name();
+        WebClient teacher = new WebClient(base).signUp(name, "teacher-password");
+        assertEquals(0, instructorCommand("add", name).exitCode());
+        assertEquals(200, teacher.get("/instructor/report").statusCode());
+
+        var removed = instructorCommand("remove", name);
+        assertEquals(0, removed.exitCode(), removed.output());
+        assertTrue(removed.output().contains(name + " is no longer an instructor."), removed.output());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> teacher.get("/instructor/report").statusCode() == 403);
+        assertEquals("learner", WebClient.json(teacher.get("/api/me")).get("role").asText());
+
+        var again = instructorCommand("remove", name);
+        assertEquals(1, again.exitCode());
+        assertEquals("dockstep: " + name + " is not an instructor; `dockstep instructor add " + name
+                + "` makes them one", again.output().strip());
+        var nobody = instructorCommand("remove", "nosuchperson");
+        assertEquals(1, nobody.exitCode());
+        assertEquals("dockstep: no one named 'nosuchperson' has signed up", nobody.output().strip());
+    }
+
+    private dev.dockstep.harness.Cli.Result instructorCommand(String what, String name) {
+        List<String> args = new ArrayList<>(List.of("instructor", what, name, "--data", data.toString()));
+        if (databaseUrl() != null) {
+            args.addAll(List.of("--db", databaseUrl()));
+        }
+        return DockstepProcess.run(Map.of(), args.toArray(String[]::new));
     }
 }

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +93,76 @@ class ServeCommandIT {
     }
 
     @Test
+    void the_data_folder_the_database_and_the_registrys_storage_are_readable_by_dockstep_only() throws Exception {
+        // The folder above is left open, as a home folder often is: only dockstep's own modes guard the data.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = dir.resolve("data");
+        int port = Ports.free();
+        try (DockstepProcess serve = DockstepProcess.start(Map.of(), "serve", "--data", data.toString(),
+                "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()))) {
+            serve.awaitOutput("Stop with Ctrl-C.");
+            new dev.dockstep.harness.WebClient("http://localhost:" + port).signUp("private", "private-password");
+            // Something pushed, so that the registry's storage holds a learner's blobs.
+            Map<String, String> env = Map.of("DOCKER_HOST", "unix://" + data.resolve("docker/docker.sock"),
+                    "DOCKER_CONFIG", data.resolve("docker-config").toString());
+            String registryAddress = registryAddress(port);
+            assertEquals(0, Cli.run(List.of("docker", "login", registryAddress, "-u", "private", "--password-stdin"), env,
+                    "private-password").exitCode());
+            Cli.run(List.of("docker", "tag", "backend:0.1", registryAddress + "/private/backend:0.1"), env, "").requireSuccess();
+            Cli.run(List.of("docker", "push", registryAddress + "/private/backend:0.1"), env, "").requireSuccess();
+
+            assertEquals("rwx------", mode(data));
+            for (String file : List.of("progress.db", "progress.db-wal", "progress.db-shm", "dockstep.lock")) {
+                assertEquals("rw-------", mode(data.resolve(file)), file);
+            }
+            for (String folder : List.of("docker", "docker-config", "registry")) {
+                assertEquals("rwx------", mode(data.resolve(folder)), folder);
+            }
+            Path blob;
+            try (var files = Files.walk(data.resolve("registry/storage"))) {
+                blob = files.filter(f -> f.toString().contains("/blobs/") && f.getFileName().toString().equals("data"))
+                        .findFirst().orElseThrow(() -> new AssertionError("no blob in the registry's storage"));
+            }
+            for (Path secret : List.of(data.resolve("progress.db"), data.resolve("progress.db-wal"),
+                    data.resolve("registry/htpasswd"), blob)) {
+                Cli.Result read = Cli.run(List.of("runuser", "-u", "nobody", "--", "cat", secret.toString()), Map.of(), "");
+                assertTrue(read.exitCode() != 0 && read.output().contains("Permission denied"), secret + ": " + read.output());
+            }
+            Cli.Result list = Cli.run(List.of("runuser", "-u", "nobody", "--", "ls", data.toString()), Map.of(), "");
+            assertTrue(list.exitCode() != 0, "another user listed the data folder: " + list.output());
+        }
+    }
+
+    @Test
+    void with_a_public_url_the_server_answers_to_that_name_and_says_it() throws Exception {
+        int port = Ports.free();
+        String url = "http://class.dockstep.test:" + port + "/";
+        try (DockstepProcess serve = DockstepProcess.start(Map.of(), "serve", "--data", dir.resolve("data").toString(),
+                "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()),
+                "--public-url", url)) {
+            serve.awaitOutput("Stop with Ctrl-C.");
+            assertTrue(serve.output().contains("dockstep is serving " + url), serve.output());
+            assertTrue(rawGet(port, "class.dockstep.test:" + port).startsWith("HTTP/1.1 200"));
+            assertTrue(rawGet(port, "other.dockstep.test:" + port).startsWith("HTTP/1.1 400"));
+            // Behind a proxy that passes on Host as 127.0.0.1, a page from the public address is still ours.
+            String body = "{\"username\":\"nobodyhere\",\"password\":\"not-a-password\"}";
+            assertTrue(rawPost(port, "127.0.0.1:" + port, "http://class.dockstep.test:" + port, body)
+                    .startsWith("HTTP/1.1 401"));
+            assertTrue(rawPost(port, "127.0.0.1:" + port, "http://evil.dockstep.test:" + port, body)
+                    .startsWith("HTTP/1.1 403"));
+        }
+    }
+
+    @Test
+    void a_public_url_that_is_not_an_address_is_one_line() {
+        Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--public-url", "ftp://class.example.org/x",
+                "--data", dir.resolve("data").toString());
+        assertEquals(1, result.exitCode());
+        assertOneLine(result.output(), "dockstep: --public-url must be an address such as https://class.example.org/"
+                + " (http or https, a host, an optional port, no path), not 'ftp://class.example.org/x'");
+    }
+
+    @Test
     void a_data_folder_that_cannot_be_written_is_one_line() throws Exception {
         Path file = Files.writeString(dir.resolve("plain-file"), "not a folder");
         Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--data", file.resolve("data").toString(),
@@ -138,6 +209,36 @@ class ServeCommandIT {
         for (String flag : List.of("--port", "--data", "--lessons", "--sandbox", "--registry-port", "--max-sandboxes",
                 "--sandbox-pool", "--sandbox-idle")) {
             assertTrue(result.output().contains(flag), flag + " in " + result.output());
+        }
+    }
+
+    private static String mode(Path path) throws java.io.IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    /** The practice registry's address, as the sandbox endpoint tells a learner. */
+    private String registryAddress(int port) throws Exception {
+        var web = new dev.dockstep.harness.WebClient("http://localhost:" + port);
+        web.postJson("/api/login", Map.of("username", "private", "password", "private-password"));
+        return JSON.readTree(web.get("/api/sandbox").body()).get("registry").asText();
+    }
+
+    private static String rawGet(int port, String host) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String rawPost(int port, String host, String origin, String json) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/login HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + origin
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length()
+                    + "\r\nConnection: close\r\n\r\n" + json).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

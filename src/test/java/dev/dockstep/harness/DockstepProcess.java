@@ -36,7 +36,14 @@ public final class DockstepProcess implements AutoCloseable {
 
     /** Starts {@code java -jar target/dockstep.jar args…} with extra environment; stdout and stderr are merged. */
     public static DockstepProcess start(Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        return start(List.of(), env, args);
+    }
+
+    /** The same, with options for the JVM, such as a small heap. */
+    public static DockstepProcess start(List<String> jvmOptions, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

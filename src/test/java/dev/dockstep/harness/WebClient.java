@@ -74,12 +74,17 @@ public final class WebClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    /** This browser's CSRF token, fetching a page first if it has none yet. */
+    /**
+     * The CSRF token this browser's forms carry now, read from a form as a browser would: its
+     * session's own once signed in, a token matching its CSRF cookie before.
+     */
     public String csrfToken() {
-        if (cookie("dockstep_csrf") == null) {
-            get("/login");
+        String page = get("/login").body();
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
+        if (!token.find()) {
+            throw new AssertionError("no CSRF token in the sign-in form: " + page);
         }
-        return cookie("dockstep_csrf").getValue();
+        return token.group(1);
     }
 
     public HttpCookie cookie(String name) {
