@@ -99,37 +99,42 @@ class ServeCommandIT {
         Path data = dir.resolve("data");
         int port = Ports.free();
         try (DockstepProcess serve = DockstepProcess.start(Map.of(), "serve", "--data", data.toString(),
-                "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()))) {
+                "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()),
+                "--sandbox-pool", "0")) {
             serve.awaitOutput("Stop with Ctrl-C.");
-            new dev.dockstep.harness.WebClient("http://localhost:" + port).signUp("private", "private-password");
+            var web = new dev.dockstep.harness.WebClient("http://localhost:" + port).signUp("private", "private-password");
             // Something pushed, so that the registry's storage holds a learner's blobs.
-            Map<String, String> env = Map.of("DOCKER_HOST", "unix://" + data.resolve("docker/docker.sock"),
-                    "DOCKER_CONFIG", data.resolve("docker-config").toString());
-            String registryAddress = registryAddress(port);
-            assertEquals(0, Cli.run(List.of("docker", "login", registryAddress, "-u", "private", "--password-stdin"), env,
-                    "private-password").exitCode());
-            Cli.run(List.of("docker", "tag", "backend:0.1", registryAddress + "/private/backend:0.1"), env, "").requireSuccess();
-            Cli.run(List.of("docker", "push", registryAddress + "/private/backend:0.1"), env, "").requireSuccess();
+            var sandbox = web.sandbox();
+            String ref = sandbox.registry() + "/private/backend:0.1";
+            sandbox.login("private-password").requireSuccess();
+            sandbox.docker("tag", "backend:0.1", ref).requireSuccess();
+            sandbox.docker("push", ref).requireSuccess();
 
-            assertEquals("rwx------", mode(data));
-            for (String file : List.of("progress.db", "progress.db-wal", "progress.db-shm", "dockstep.lock")) {
+            // Passable by the sandboxes' users, listable by nobody.
+            assertEquals("rwx--x--x", mode(data));
+            assertEquals("rwx--x--x", mode(data.resolve("sandboxes")));
+            for (String file : List.of("progress.db", "progress.db-wal", "progress.db-shm", "dockstep.lock",
+                    "sandboxes/slots", "sandboxes/id")) {
                 assertEquals("rw-------", mode(data.resolve(file)), file);
             }
-            for (String folder : List.of("docker", "docker-config", "registry")) {
-                assertEquals("rwx------", mode(data.resolve(folder)), folder);
-            }
+            assertEquals("rwx------", mode(data.resolve("registry")));
             Path blob;
             try (var files = Files.walk(data.resolve("registry/storage"))) {
                 blob = files.filter(f -> f.toString().contains("/blobs/") && f.getFileName().toString().equals("data"))
                         .findFirst().orElseThrow(() -> new AssertionError("no blob in the registry's storage"));
             }
             for (Path secret : List.of(data.resolve("progress.db"), data.resolve("progress.db-wal"),
-                    data.resolve("registry/htpasswd"), blob)) {
+                    data.resolve("registry/htpasswd"), blob, data.resolve("sandboxes/slots"),
+                    sandbox.dockerConfig().resolve("config.json"))) {
                 Cli.Result read = Cli.run(List.of("runuser", "-u", "nobody", "--", "cat", secret.toString()), Map.of(), "");
                 assertTrue(read.exitCode() != 0 && read.output().contains("Permission denied"), secret + ": " + read.output());
             }
-            Cli.Result list = Cli.run(List.of("runuser", "-u", "nobody", "--", "ls", data.toString()), Map.of(), "");
-            assertTrue(list.exitCode() != 0, "another user listed the data folder: " + list.output());
+            for (Path folder : List.of(data, data.resolve("sandboxes"), sandbox.dockerConfig())) {
+                Cli.Result list = Cli.run(List.of("runuser", "-u", "nobody", "--", "ls", folder.toString()), Map.of(), "");
+                assertTrue(list.exitCode() != 0, "another user listed " + folder + ": " + list.output());
+            }
+        } finally {
+            dev.dockstep.harness.TestApp.removeSandboxUsers(data);
         }
     }
 
@@ -139,7 +144,7 @@ class ServeCommandIT {
         String url = "http://class.dockstep.test:" + port + "/";
         try (DockstepProcess serve = DockstepProcess.start(Map.of(), "serve", "--data", dir.resolve("data").toString(),
                 "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()),
-                "--public-url", url)) {
+                "--public-url", url, "--sandbox", "shared")) {
             serve.awaitOutput("Stop with Ctrl-C.");
             assertTrue(serve.output().contains("dockstep is serving " + url), serve.output());
             assertTrue(rawGet(port, "class.dockstep.test:" + port).startsWith("HTTP/1.1 200"));

@@ -45,12 +45,12 @@ class HostileClientsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory(Path.of("/tmp"), "ds-hostile-");
+        dir = dev.dockstep.harness.TestApp.dataFolder("ds-hostile-");
         port = Ports.free();
         serve = DockstepProcess.start(List.of("-Xmx64m", "-XX:+UseSerialGC"), Map.of(), "serve",
                 "--data", dir.resolve("data").toString(), "--lessons", "lessons", "--port", Integer.toString(port),
                 "--registry-port", Integer.toString(Ports.free()), "--idle-timeout", "3",
-                "--streams-per-learner", Integer.toString(LEARNER_STREAMS));
+                "--streams-per-learner", Integer.toString(LEARNER_STREAMS), "--sandbox-pool", "0");
         serve.awaitOutput("Stop with Ctrl-C.");
         base = "http://127.0.0.1:" + port;
     }
@@ -62,6 +62,7 @@ class HostileClientsIT {
                 serve.close();
             }
         } finally {
+            dev.dockstep.harness.TestApp.removeSandboxUsers(dir.resolve("data"));
             RealDocker.deleteTree(dir);
         }
     }
@@ -356,7 +357,9 @@ class HostileClientsIT {
         String local = String.format(":%04X", port);
         long count = 0;
         for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+            // One read: the table changes between two reads as sockets come and go.
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String line : lines.subList(1, lines.size())) {
                 String[] fields = line.trim().split("\\s+");
                 if (fields[1].endsWith(local) && fields[3].equals("08")) {
                     count++;
