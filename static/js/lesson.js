@@ -128,9 +128,34 @@ function showNextHint(step) {
   }
 }
 
+// A shell block's Run button types it into the terminal beside the steps (data-run="run" or
+// "interrupt", which presses Ctrl-C first); "copy" blocks, and pages without a terminal, only copy.
+function addRunButton(code) {
+  const mode = code.parentElement.dataset.run;
+  if (!document.getElementById("terminal") || (mode !== "run" && mode !== "interrupt")) {
+    return;
+  }
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "run";
+  button.textContent = "Run";
+  button.setAttribute("aria-label", mode === "interrupt" ? "Stop what the terminal runs, then run these commands"
+    : "Run these commands in the terminal");
+  button.addEventListener("click", () => {
+    const sent = window.dockstep?.terminal?.run(code.textContent, mode === "interrupt");
+    if (!sent) {
+      button.textContent = "Terminal not ready";
+      setTimeout(() => { button.textContent = "Run"; }, 1500);
+    }
+  });
+  code.parentElement.append(button);
+}
+
 function addCopyButtons() {
-  document.querySelectorAll("pre > code.language-sh, pre > code.language-bash, pre > code.language-shell")
+  document.querySelectorAll("pre > code.language-sh, pre > code.language-bash, pre > code.language-shell,"
+    + " pre > code.language-console")
     .forEach((code) => {
+      addRunButton(code);
       const button = document.createElement("button");
       button.type = "button";
       button.className = "copy";

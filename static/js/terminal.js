@@ -285,6 +285,27 @@
     }
   });
 
+  // The lesson's Run buttons type a block's commands here, as if the learner had, and press Enter.
+  window.dockstep = window.dockstep || {};
+  window.dockstep.terminal = {
+    /** Types {@code commands}, each line then Enter; Ctrl-C first when {@code interrupt}. True when sent. */
+    run(commands, interrupt) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) {
+        return false;
+      }
+      if (interrupt) {
+        send("i\u0003");
+      }
+      const text = commands.replace(/\r?\n$/, "").replace(/\r?\n/g, "\r") + "\r";
+      for (let i = 0; i < text.length; i += MAX_INPUT) {
+        send(`i${text.slice(i, i + MAX_INPUT)}`);
+      }
+      show("terminal");
+      term.focus();
+      return true;
+    },
+  };
+
   refit();
   connect();
 })();

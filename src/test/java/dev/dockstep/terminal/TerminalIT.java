@@ -3,6 +3,7 @@ package dev.dockstep.terminal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.harness.RealDocker;
@@ -121,6 +122,47 @@ class TerminalIT {
 
     private static String tab() {
         return "tab-" + UUID.randomUUID();
+    }
+
+    /**
+     * Two learners' terminals on the real server, each over their own per-learner sandbox: each
+     * shell runs as its learner's own user, sees only its learner's images, and reaches neither
+     * the host's files nor the other learner's Docker.
+     */
+    @Test
+    void two_learners_terminals_each_reach_only_their_own_docker() {
+        Person alice = learner("alice");
+        Person bob = learner("bob");
+        var bobsSandbox = bob.web().sandbox();
+        try (TerminalClient a = open(alice).start(tab(), 200, 40).awaitPrompt();
+             TerminalClient b = open(bob).start(tab(), 200, 40).awaitPrompt()) {
+            a.type("echo \"uid=\"\"$(id -u)\"; docker tag backend:0.1 alice-only:1 && echo \"tag\"\"ged\"\r")
+                    .await("tagged", WAIT);
+            b.type("echo \"uid=\"\"$(id -u)\"; docker images --format '{{.Repository}}:{{.Tag}}' | sort | tr '\\n' ' ';"
+                    + " echo \"list\"\"ed\"\r").await("listed", WAIT);
+            String aliceUid = uid(a.text());
+            String bobUid = uid(b.text());
+            assertNotEquals("0", aliceUid);
+            assertNotEquals("0", bobUid);
+            assertNotEquals(aliceUid, bobUid, "each learner is a Linux user of their own");
+            assertTrue(b.text().contains("backend:0.1"), b.text());
+            assertFalse(b.text().contains("alice-only"), "bob sees alice's image: " + b.text());
+
+            // Neither the host's files, nor bob's gate, nor the daemons' own sockets are in alice's jail.
+            String gate = bobsSandbox.dockerHost().replaceFirst("^unix://", "");
+            a.type("for p in /work /root /etc/shadow " + gate + " " + Path.of(gate).getParent() + "; do"
+                    + " ls -d $p >/dev/null 2>&1 && echo \"SEEN $p\" || echo \"hidden $p\"; done; echo \"look\"\"ed\"\r")
+                    .await("looked", WAIT);
+            assertFalse(a.text().contains("SEEN /"), a.text());
+            a.type("DOCKER_HOST=unix://" + gate + " docker images; echo \"tri\"\"ed\"\r").await("tried", WAIT);
+            assertTrue(a.text().contains("Cannot connect to the Docker daemon at unix://" + gate), a.text());
+        }
+    }
+
+    private static String uid(String text) {
+        Matcher m = Pattern.compile("uid=(\\d+)").matcher(text);
+        assertTrue(m.find(), text);
+        return m.group(1);
     }
 
     /** The shell's PID as the shell itself prints it, to tell one shell from another. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dockstep.App;
 import dev.dockstep.Config;
 import dev.dockstep.harness.Browser;
-import dev.dockstep.harness.Cli;
 import dev.dockstep.harness.DockstepProcess;
 import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
@@ -38,8 +37,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A learner takes the whole Docker Hub course in a real browser, running the real docker CLI as
- * they would; every exercise turns green live. Then the server restarts, an instructor looks on,
+ * A learner takes the whole Docker Hub course in a real browser, typing every command into the
+ * terminal beside the steps (or pressing a block's Run button), as they would; every exercise
+ * turns green live. Then the server restarts, an instructor looks on,
  * and a second learner sees none of the first one's work. Every page type is scanned with axe and
  * photographed into target/screenshots/.
  */
@@ -107,6 +107,7 @@ class CourseE2E {
         Browser.screenshot(browser, "catalog");
         var sandbox = Browser.sandbox(browser);
         Variables variables = Variables.forRegistry(LEARNER, sandbox.registry());
+        Terminal terminal = new Terminal(browser);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
         for (Lesson lesson : course.lessons()) {
             System.out.println("course: lesson " + lesson.id());
@@ -116,6 +117,7 @@ class CourseE2E {
                 Browser.screenshot(browser, "lesson");
             }
             Browser.awaitLive(browser);
+            terminal.awaitConnected();
             for (Step step : lesson.steps()) {
                 System.out.println("course:   step " + step.id());
                 WebElement element = browser.findElement(By.id("step-" + step.id()));
@@ -130,9 +132,13 @@ class CourseE2E {
                     }
                     case EXERCISE -> {
                         if (step.id().equals("tag-the-backend-image")) {
-                            aWrongCommandShowsWhyItIsWrong(element, variables, sandbox);
+                            aWrongCommandShowsWhyItIsWrong(element, variables, terminal);
+                            // This one by its Run button, the rest typed.
+                            element.findElement(By.cssSelector(".content pre[data-run='run'] button.run")).click();
+                            terminal.awaitPrompt();
+                        } else {
+                            terminal.solve(variables.apply(step.solution()), PASSWORD);
                         }
-                        run(sandbox, variables.apply(step.solution()));
                     }
                 }
                 // Exercises get no click here: the docker command alone must turn them green.
@@ -145,9 +151,9 @@ class CourseE2E {
         Browser.screenshot(browser, "catalog-course-done");
     }
 
-    private static void aWrongCommandShowsWhyItIsWrong(WebElement step, Variables variables,
-                                                       dev.dockstep.harness.LearnerSandbox sandbox) {
-        run(sandbox, variables.apply("docker tag backend:0.1 {{repo}}/backnd:0.1"));
+    private static void aWrongCommandShowsWhyItIsWrong(WebElement step, Variables variables, Terminal terminal) {
+        terminal.type(variables.apply("docker tag backend:0.1 {{repo}}/backnd:0.1"));
+        terminal.awaitPrompt();
         step.findElement(By.cssSelector("button.check")).click();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.attributeContains(step, "class", "failed"));
         String reason = step.findElement(By.cssSelector(".results li.failed")).getText();
@@ -242,10 +248,60 @@ class CourseE2E {
         new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.getPageSource().contains("Sign up"));
     }
 
-    private static void run(dev.dockstep.harness.LearnerSandbox sandbox, String script) {
-        Cli.Result result = sandbox.bash(script, PASSWORD);
-        if (result.exitCode() != 0) {
-            throw new AssertionError("'" + script + "' failed: " + result.output());
+    /** The lesson page's terminal, typed into as a person would: through xterm, in the browser. */
+    private static final class Terminal {
+        private static final java.util.regex.Pattern PROMPT = java.util.regex.Pattern.compile("^\\S+@dockstep:.*\\$\\s*$");
+        private final ChromeDriver browser;
+
+        Terminal(ChromeDriver browser) {
+            this.browser = browser;
+        }
+
+        void awaitConnected() {
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> "connected".equals(
+                    d.findElement(By.id("terminal-pane")).getAttribute("data-state")));
+            awaitPrompt();
+        }
+
+        /** What a screen reader reads of it: xterm's accessibility tree, row by row. */
+        String screen() {
+            return (String) ((JavascriptExecutor) browser).executeScript(
+                    "return Array.from(document.querySelectorAll('.xterm-accessibility-tree > div'))"
+                            + ".map(row => row.textContent.replace(/\\u00a0/g, ' ')).join('\\n');");
+        }
+
+        /** Waits until the last line shown is a bare prompt: the command before it has finished. */
+        void awaitPrompt() {
+            try {
+                new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> {
+                    List<String> lines = screen().lines().filter(line -> !line.isBlank()).toList();
+                    return !lines.isEmpty() && PROMPT.matcher(lines.get(lines.size() - 1)).matches();
+                });
+            } catch (org.openqa.selenium.TimeoutException e) {
+                throw new AssertionError("the terminal never came back to its prompt; it shows:\n" + screen(), e);
+            }
+        }
+
+        void type(String line) {
+            browser.findElement(By.cssSelector("#terminal .xterm")).click();
+            new org.openqa.selenium.interactions.Actions(browser).sendKeys(line).sendKeys(org.openqa.selenium.Keys.ENTER)
+                    .perform();
+        }
+
+        /**
+         * Types a step's solution, a line at a time, each once the one before has finished. A
+         * command that reads the password on standard input gets it typed, then Ctrl-D.
+         */
+        void solve(String solution, String password) {
+            for (String line : solution.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+                type(line);
+                if (line.contains("--password-stdin")) {
+                    new org.openqa.selenium.interactions.Actions(browser).sendKeys(password)
+                            .sendKeys(org.openqa.selenium.Keys.ENTER).keyDown(org.openqa.selenium.Keys.CONTROL)
+                            .sendKeys("d").keyUp(org.openqa.selenium.Keys.CONTROL).perform();
+                }
+                awaitPrompt();
+            }
         }
     }
 }
