@@ -1,19 +1,16 @@
 package dev.dockstep.account;
 
+import dev.dockstep.common.Hashes;
+import dev.dockstep.common.Tokens;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dockstep.progress.Database;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -38,7 +35,6 @@ public final class Accounts {
     private final Clock clock;
     private final SignInThrottle throttle;
     private final RegistryAccount registry;
-    private final SecureRandom random = new SecureRandom();
     /**
      * Open sessions by token hash, each kept until its own expiry at most (a session's learner
      * never changes, so only signing out drops one sooner), and bounded in number.
@@ -342,9 +338,7 @@ public final class Accounts {
     }
 
     private String newSession(Learner learner) {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = Tokens.urlSafe(32);
         long now = clock.millis();
         db.transaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
@@ -361,10 +355,6 @@ public final class Accounts {
     }
 
     static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Hashes.sha256(text);
     }
 }

@@ -322,9 +322,7 @@ public final class LessonProver {
         }
 
         private static String randomSecret() {
-            byte[] bytes = new byte[18];
-            new SecureRandom().nextBytes(bytes);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            return dev.dockstep.common.Tokens.urlSafe(18);
         }
     }
 }

@@ -313,14 +313,13 @@ public final class LiveVerifier implements AutoCloseable {
     private final class Follower implements AutoCloseable {
         final Set<String> learners = ConcurrentHashMap.newKeySet();
         private final String dockerHost;
-        // Following needs a long-lived connection: a facade of its own, whose deadline never cuts it.
-        private final DockerFacts events;
+        private final DockerEvents events;
         private volatile boolean open = true;
         private volatile Instant lastEvent = Instant.now();
 
         Follower(String dockerHost) {
             this.dockerHost = dockerHost;
-            this.events = new DockerFacts(dockerHost, Duration.ofDays(1));
+            this.events = new DockerEvents(dockerHost);
             daemon("live-events").newThread(this::run).start();
         }
 

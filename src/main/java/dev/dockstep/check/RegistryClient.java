@@ -14,7 +14,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +36,13 @@ public final class RegistryClient {
     private final Function<String, Optional<Credentials>> credentials;
     private final Duration deadline;
     private final HttpClient http;
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    /**
+     * Bearer tokens by registry and scope. They live minutes at the token service; one kept past
+     * its life gets a 401, and the request fetches a fresh one. Bounded: one per repository read.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, String> tokens =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000)
+                    .expireAfterWrite(java.time.Duration.ofMinutes(4)).build();
 
     /**
      * @param credentials the credentials to read a registry with, by registry host; empty for anonymous
@@ -79,7 +84,7 @@ public final class RegistryClient {
     private HttpResponse<Void> send(String domain, String scope, HttpRequest.Builder request) throws RegistryUnavailable {
         request.timeout(deadline);
         Optional<Credentials> creds = credentials.apply(domain);
-        String cached = tokens.get(domain + " " + scope);
+        String cached = tokens.getIfPresent(domain + " " + scope);
         if (cached != null) {
             request.header("Authorization", "Bearer " + cached);
         } else {

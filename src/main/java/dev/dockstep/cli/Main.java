@@ -38,8 +38,7 @@ public final class Main implements Runnable {
     }
 
     private static String oneLine(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.strip().lines().findFirst().orElse(message);
+        return dev.dockstep.common.Messages.firstLine(e);
     }
 
     @Override

@@ -63,10 +63,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "load lesson files again when they change, and refresh open pages")
     boolean watch;
 
-    @Option(names = "--registry", description = "practice: dockstep's own registry; hub: real Docker Hub, where each"
-            + " learner signs up with their Docker Hub name and dockstep stores no Docker Hub password"
-            + " (default: ${DEFAULT-VALUE})", defaultValue = "practice")
-    String registry;
+    /** Where learners push: dockstep's practice registry, or real Docker Hub. */
+    enum Registry { practice, hub }
+
+    @Option(names = "--registry", paramLabel = "practice|hub", description = "practice: dockstep's own registry;"
+            + " hub: real Docker Hub, where each learner signs up with their Docker Hub name and dockstep stores no"
+            + " Docker Hub password (default: ${DEFAULT-VALUE})", defaultValue = "practice")
+    Registry registry;
 
     @Option(names = "--db", paramLabel = "JDBC-URL",
             description = "keep progress in PostgreSQL (jdbc:postgresql://HOST/DB?user=…) instead of data/progress.db")
@@ -111,9 +114,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!registry.equals("practice") && !registry.equals("hub")) {
-            throw new IllegalArgumentException("--registry must be 'practice' or 'hub', not '" + registry + "'");
-        }
         if (port < 0 || port > 65535 || registryPort < 1 || registryPort > 65535) {
             throw new IllegalArgumentException("ports must be between 1 and 65535");
         }
@@ -135,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withStreams(streamsPerLearner, maxStreams)
                 .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds), Math.max(0, minRequestRate));
         Config config = new Config(host, port, data, lessons, sandbox, registryPort, dockerdBinary, registryBinary,
-                Duration.ofMillis(checkTimeoutMs), watch, database, registry.equals("hub"), sandboxes,
+                Duration.ofMillis(checkTimeoutMs), watch, database, registry == Registry.hub, sandboxes,
                 publicUrl(publicUrl), limits);
         PrintStream out = System.out;
         App app = App.launch(config, System.getenv(), out);

@@ -48,19 +48,11 @@ public final class LessonRenderer {
     /**
      * Renders a piece of markdown that stands on its own (a hint, a quiz's question or option),
      * whose variables are still {@code {{name}}} placeholders. Lesson text is the same for every
-     * learner, so each piece is rendered once; the cache is emptied when it grows past what a
-     * catalog holds, which only repeated edits under --watch can cause.
+     * learner, so each piece is rendered once and kept, up to what a catalog holds; repeated
+     * edits under --watch push the oldest out.
      */
     public String render(String markdown) {
-        String html = rendered.get(markdown);
-        if (html == null) {
-            html = renderer.render(fragments.parse(markdown));
-            if (rendered.size() > 10_000) {
-                rendered.clear();
-            }
-            rendered.put(markdown, html);
-        }
-        return html;
+        return rendered.get(markdown, text -> renderer.render(fragments.parse(text)));
     }
 
     /** Parses a whole lesson file, front matter included: the one parse the loader reads. */
@@ -87,5 +79,6 @@ public final class LessonRenderer {
         return renderer.render(piece);
     }
 
-    private final java.util.Map<String, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+    private final com.github.benmanes.caffeine.cache.Cache<String, String> rendered =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
 }

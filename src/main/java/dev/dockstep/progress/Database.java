@@ -195,11 +195,6 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    /** The URL without its query, which may hold a password. */
-    public String description() {
-        return description;
-    }
-
     static String describe(String jdbcUrl) {
         int query = jdbcUrl.indexOf('?');
         String bare = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
@@ -207,8 +202,7 @@ public final class Database implements AutoCloseable {
     }
 
     private static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.strip().lines().findFirst().orElse(message);
+        return dev.dockstep.common.Messages.firstLine(e);
     }
 
     @Override

@@ -14,10 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -108,9 +106,7 @@ public final class DockerGate implements AutoCloseable {
         checkNoLiveGate(socket);
         // Bound under a private name, then given its mode and owner, then renamed into place: no
         // moment exists at which the socket is reachable with the wrong mode or owner.
-        byte[] random = new byte[4];
-        new SecureRandom().nextBytes(random);
-        Path temporary = socket.resolveSibling(".gate-" + HexFormat.of().formatHex(random));
+        Path temporary = socket.resolveSibling(".gate-" + dev.dockstep.common.Tokens.hex(4));
         ServerSocketChannel server = null;
         Selector selector = null;
         try {

@@ -1,15 +1,14 @@
 package dev.dockstep.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockstep.common.Hashes;
+import dev.dockstep.common.Messages;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -41,13 +40,8 @@ public final class OfflineImages {
         try (var docker = DockerClients.writable(dockerHost)) {
             ensure(docker, images);
         } catch (IOException | RuntimeException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
-            }
             throw new SandboxException("could not prepare the lesson images " + images + " in Docker at "
-                    + dockerHost + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
-                    : cause.getMessage()), e);
+                    + dockerHost + ": " + Messages.rootLine(e), e);
         }
     }
 
@@ -149,10 +143,6 @@ public final class OfflineImages {
     }
 
     static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Hashes.sha256(data);
     }
 }

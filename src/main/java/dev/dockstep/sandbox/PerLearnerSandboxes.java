@@ -1,5 +1,7 @@
 package dev.dockstep.sandbox;
 
+import dev.dockstep.common.Messages;
+import dev.dockstep.common.Tokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -459,7 +461,7 @@ public final class PerLearnerSandboxes implements SandboxProvider {
             lastFailure = e.getMessage();
             LOG.warn("sandbox {} could not start: {}", slot, e.getMessage());
             throw e instanceof SandboxException ? e : new SandboxException("the sandbox could not start: "
-                    + Probes.firstLine(e), e);
+                    + Messages.rootLine(e), e);
         }
     }
 
@@ -593,7 +595,7 @@ public final class PerLearnerSandboxes implements SandboxProvider {
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw cause instanceof SandboxException s ? s : new SandboxException("your sandbox could not start: "
-                    + Probes.firstLine(cause), cause);
+                    + Messages.rootLine(cause), cause);
         } catch (TimeoutException e) {
             throw new SandboxException("your sandbox did not start within " + options.startTimeout().toSeconds()
                     + " s; try again in a moment");
@@ -629,8 +631,7 @@ public final class PerLearnerSandboxes implements SandboxProvider {
             Path id = dir.resolve("id");
             if (!Files.exists(id)) {
                 // Names this server's Linux users: two servers on one machine never share one.
-                String fresh = "ds" + Secrets.token(6).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "x")
-                        .substring(0, 5) + "s";
+                String fresh = "ds" + Tokens.hex(3).substring(0, 5) + "s";
                 Files.writeString(id, fresh, StandardCharsets.UTF_8);
                 Files.setPosixFilePermissions(id, PosixFilePermissions.fromString("rw-------"));
             }

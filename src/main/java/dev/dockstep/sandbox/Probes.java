@@ -1,5 +1,6 @@
 package dev.dockstep.sandbox;
 
+import dev.dockstep.common.Messages;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ final class Probes {
             docker.pingCmd().exec();
             return ok();
         } catch (IOException | RuntimeException e) {
-            return down("Docker does not answer at " + dockerHost + ": " + firstLine(e));
+            return down("Docker does not answer at " + dockerHost + ": " + Messages.rootLine(e));
         }
     }
 
@@ -65,19 +66,10 @@ final class Probes {
             }
             return down("the registry at " + apiUrl + " answered HTTP " + status);
         } catch (IOException e) {
-            return down("the registry is not reachable at " + apiUrl + ": " + firstLine(e));
+            return down("the registry is not reachable at " + apiUrl + ": " + Messages.rootLine(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return down("interrupted");
         }
-    }
-
-    static String firstLine(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return message.strip().lines().findFirst().orElse(message);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dockstep.sandbox;
 
+import dev.dockstep.common.Tokens;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -57,7 +58,7 @@ public final class RegistryService implements AutoCloseable {
         }
         PracticeRegistry started = PracticeRegistry.start(dir, binary, port, START_TIMEOUT);
         try {
-            String password = Secrets.token(24);
+            String password = Tokens.urlSafe(24);
             started.accounts().put(ServiceAccount.USER, password.toCharArray(), Htpasswd.RANDOM_SECRET_COST);
             service = new ServiceAccount(ServiceAccount.USER, password);
             registry = started;

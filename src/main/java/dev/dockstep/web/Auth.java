@@ -1,5 +1,6 @@
 package dev.dockstep.web;
 
+import dev.dockstep.common.Tokens;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dockstep.account.Accounts;
@@ -32,7 +33,6 @@ final class Auth {
     private static final int SESSION_SECONDS = 30 * 24 * 3600;
 
     private final Accounts accounts;
-    private final SecureRandom random = new SecureRandom();
     /** Each session's form token, worked out once: a MAC costs more than the rest of a kept page. */
     private final Cache<String, String> sessionTokens = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterAccess(Duration.ofHours(1)).build();
@@ -147,9 +147,7 @@ final class Auth {
     }
 
     private String token() {
-        byte[] bytes = new byte[24];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Tokens.urlSafe(24);
     }
 
     /** A request that needs a signed-in learner; pages send the browser to sign in. */

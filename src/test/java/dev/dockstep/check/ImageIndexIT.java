@@ -27,7 +27,7 @@ class ImageIndexIT {
 
     private final ImageIndex index = new ImageIndex();
     private final DockerFacts facts = new DockerFacts(docker.dockerHost(), Duration.ofSeconds(5), index);
-    private final DockerFacts events = new DockerFacts(docker.dockerHost(), Duration.ofDays(1));
+    private final DockerEvents events = new DockerEvents(docker.dockerHost());
     private final Verifier verifier = new Verifier(Duration.ofSeconds(5), 4);
     private Thread follower;
 

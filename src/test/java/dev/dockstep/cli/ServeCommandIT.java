@@ -208,6 +208,17 @@ class ServeCommandIT {
     }
 
     @Test
+    void a_wrong_registry_names_the_values_it_takes() {
+        Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--registry", "quay", "--data",
+                dir.resolve("data").toString());
+        assertEquals(2, result.exitCode());
+        List<String> lines = result.output().strip().lines().toList();
+        assertEquals(List.of("dockstep: Invalid value for option '--registry': expected one of [practice, hub]"
+                + " (case-sensitive) but was 'quay'", "Run 'dockstep serve --help' for the options."), lines,
+                result.output());
+    }
+
+    @Test
     void help_lists_the_flags() {
         Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--help");
         assertEquals(0, result.exitCode());
