@@ -2,13 +2,12 @@ package dev.dockstep;
 
 import dev.dockstep.account.Accounts;
 import dev.dockstep.account.SignInThrottle;
-import dev.dockstep.check.CredentialHelpers;
 import dev.dockstep.check.Credentials;
 import dev.dockstep.check.Daemons;
-import dev.dockstep.check.DockerUnavailable;
-import dev.dockstep.check.LiveVerifier;
+import dev.dockstep.steps.LiveVerifier;
 import dev.dockstep.check.RegistryClient;
-import dev.dockstep.check.StepChecker;
+import dev.dockstep.steps.SandboxTargets;
+import dev.dockstep.steps.StepChecker;
 import dev.dockstep.check.Verifier;
 import dev.dockstep.files.PrivateFiles;
 import dev.dockstep.lesson.Catalog;
@@ -16,17 +15,16 @@ import dev.dockstep.lesson.LiveCatalog;
 import dev.dockstep.lesson.Problem;
 import dev.dockstep.lesson.Variables;
 import dev.dockstep.lesson.LessonRenderer;
-import dev.dockstep.progress.Database;
+import dev.dockstep.db.Database;
 import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.sandbox.DockerGate;
 import dev.dockstep.sandbox.PerLearnerSandboxes;
 import dev.dockstep.sandbox.RegistryService;
-import dev.dockstep.sandbox.Sandbox;
 import dev.dockstep.sandbox.SandboxException;
 import dev.dockstep.sandbox.SandboxInfo;
 import dev.dockstep.sandbox.SandboxProvider;
 import dev.dockstep.sandbox.SingleSandbox;
-import dev.dockstep.terminal.ShellAccount;
+import dev.dockstep.terminal.SandboxShells;
 import dev.dockstep.terminal.TerminalLimits;
 import dev.dockstep.terminal.TerminalSocket;
 import dev.dockstep.terminal.Terminals;
@@ -177,93 +175,25 @@ public final class App {
         // Checks answer image lookups from memory while the live verifier follows each daemon's events.
         Daemons daemons = new Daemons(config.checkDeadline());
         sandboxes.onStopped(daemons::forget);
+        SandboxTargets targets = new SandboxTargets(sandboxes, daemons);
         RegistryClient registryClient = new RegistryClient(host -> host.equals(registry.address())
                 ? registry.serviceAccount().map(a -> new Credentials(a.user(), a.password())) : Optional.empty(),
                 config.checkDeadline());
         StepChecker checker = new StepChecker(new Verifier(config.checkDeadline(), MAX_CONCURRENT_CHECKS),
-                registryClient, learner -> target(sandboxes, daemons, learner.name()), store, Clock.systemUTC(),
+                registryClient, targets, store, Clock.systemUTC(),
                 learner -> Variables.forRegistry(learner.name(), registry.address()));
         // A learner's practice-registry password starts as their dockstep password.
         Accounts accounts = new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()),
                 registry.dockerHub() ? (name, password) -> { } : registry::setPassword);
-        LiveVerifier live = new LiveVerifier(daemons, liveSide(sandboxes), catalog, checker);
+        LiveVerifier live = new LiveVerifier(daemons, targets, catalog, checker);
         WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
                 new Health(sandboxes::health, store, config.limits().heapLimit()), sandboxes, accounts, store, live,
                 Optional.ofNullable(config.publicUrl()), config.limits());
         catalog.onChange(server::lessonsChanged);
         Path data = config.dataDir().toAbsolutePath().normalize();
-        Terminals terminals = new Terminals(learner -> shellAccount(sandboxes, learner, data, config.host()),
-                TerminalLimits.defaults());
+        Terminals terminals = new Terminals(new SandboxShells(sandboxes, data, config.host()), TerminalLimits.defaults());
         server.terminal(new TerminalSocket(terminals, token -> accounts.learnerFor(token).map(l -> l.name())));
         return new App(config, lock, catalog, db, sandboxes, sandboxStarting, daemons, live, terminals, server, out);
-    }
-
-    /**
-     * Who a learner's terminal runs as and what it reaches: their sandbox's Linux user, home,
-     * gate and config folder. With one Docker for everyone (shared, host) the shell runs as the
-     * server's own user, and that Docker is root on this machine for whoever reaches it: so only
-     * while the server listens on this machine alone.
-     */
-    private static ShellAccount shellAccount(SandboxProvider sandboxes, String learner, Path data, String host) {
-        Sandbox sandbox;
-        try {
-            sandbox = sandboxes.forLearner(learner);
-        } catch (SandboxException e) {
-            throw new IllegalStateException(sentence(e.getMessage()), e);
-        }
-        Path socket = Path.of(sandbox.learnerDockerHost().replaceFirst("^unix://", ""));
-        if (sandbox.user().isPresent()) {
-            var user = sandbox.user().get();
-            return new ShellAccount(learner, java.util.OptionalInt.of(user.uid()), java.util.OptionalInt.of(user.gid()),
-                    sandbox.home(), socket, sandbox.dockerConfig());
-        }
-        if (!isLoopback(host)) {
-            throw new IllegalStateException("The terminal is off on this server: it shares one Docker among all"
-                    + " learners and listens beyond this machine (--host " + host + ").");
-        }
-        if (!sandbox.learnerDockerHost().startsWith("unix://")) {
-            throw new IllegalStateException("The terminal needs Docker on a unix socket, not "
-                    + sandbox.learnerDockerHost() + ".");
-        }
-        Path home = data.resolve("terminal").resolve(learner);
-        try {
-            Files.createDirectories(home);
-            Files.createDirectories(sandbox.dockerConfig());
-        } catch (IOException e) {
-            throw new IllegalStateException("Your terminal's home could not be made: " + e.getMessage(), e);
-        }
-        return new ShellAccount(learner, java.util.OptionalInt.empty(), java.util.OptionalInt.empty(), home, socket,
-                sandbox.dockerConfig());
-    }
-
-    /** Where a learner's checks look: their sandbox's daemon, config folder and credential helpers. */
-    private static StepChecker.Target target(SandboxProvider sandboxes, Daemons daemons, String learner)
-            throws DockerUnavailable {
-        Sandbox sandbox;
-        try {
-            sandbox = sandboxes.forLearner(learner);
-        } catch (SandboxException e) {
-            throw new DockerUnavailable(sentence(e.getMessage()), e);
-        }
-        CredentialHelpers helpers = sandbox.user()
-                .map(user -> CredentialHelpers.asUser(user.uid(), user.gid(), sandbox.home()))
-                .orElseGet(() -> CredentialHelpers.onPath(Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin")));
-        return new StepChecker.Target(daemons.of(sandbox.dockerHost()).facts(), sandbox.dockerConfig(), helpers);
-    }
-
-    /** What live verification needs of the provider: a learner's running sandbox, and a hold on it. */
-    private static LiveVerifier.Sandboxes liveSide(SandboxProvider sandboxes) {
-        return new LiveVerifier.Sandboxes() {
-            @Override
-            public CompletableFuture<LiveVerifier.Watched> prepare(String learner) {
-                return sandboxes.prepare(learner).thenApply(s -> new LiveVerifier.Watched(s.dockerHost(), s.dockerConfig()));
-            }
-
-            @Override
-            public AutoCloseable hold(String learner) {
-                return sandboxes.hold(learner);
-            }
-        };
     }
 
     /**
@@ -332,14 +262,6 @@ public final class App {
         }
     }
 
-    private static boolean isLoopback(String host) {
-        try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
     private static void requirePort(Config config) {
         if (config.port() != 0 && !portIsFree(config.host(), config.port())) {
             throw new StartupException("port " + config.port() + " is already in use; stop what uses it or"
@@ -390,11 +312,6 @@ public final class App {
         thread.setDaemon(true);
         thread.start();
         return thread;
-    }
-
-    private static String sentence(String text) {
-        String capital = Character.toUpperCase(text.charAt(0)) + text.substring(1);
-        return capital.endsWith(".") ? capital : capital + ".";
     }
 
     /** @param passable whether other users (per-learner sandboxes' users) must pass through it */

@@ -55,7 +55,8 @@ public final class ImageIndex {
         following = false;
     }
 
-    boolean isFollowed() {
+    /** Whether the event stream is followed now, so that lookups may be answered from memory. */
+    public boolean isFollowed() {
         return following;
     }
 

@@ -3,7 +3,7 @@ package dev.dockstep.cli;
 import dev.dockstep.Config;
 import dev.dockstep.account.Accounts;
 import dev.dockstep.account.SignInThrottle;
-import dev.dockstep.progress.Database;
+import dev.dockstep.db.Database;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;

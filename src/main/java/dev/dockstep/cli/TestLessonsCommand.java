@@ -1,6 +1,6 @@
 package dev.dockstep.cli;
 
-import dev.dockstep.check.LessonProver;
+import dev.dockstep.steps.LessonProver;
 import dev.dockstep.lesson.Catalog;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,6 @@ package dev.dockstep.progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dockstep.account.Learner;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Course;
 import dev.dockstep.lesson.Lesson;
@@ -49,7 +48,8 @@ public final class ClassReport {
         this.store = store;
     }
 
-    public Report build(Catalog catalog, List<Learner> everyone) {
+    /** @param learners the names of the class's learners (instructors are not in the grid) */
+    public Report build(Catalog catalog, List<String> learners) {
         List<StepKey> steps = new ArrayList<>();
         for (Course course : catalog.courses()) {
             for (Lesson lesson : course.lessons()) {
@@ -58,7 +58,6 @@ public final class ClassReport {
                 }
             }
         }
-        List<String> learners = everyone.stream().filter(l -> !l.isInstructor()).map(Learner::name).toList();
         Map<String, Map<String, Cell>> grid = new LinkedHashMap<>();
         learners.forEach(name -> grid.put(name, new LinkedHashMap<>()));
         for (ProgressStore.LearnerStep row : store.everyone()) {
@@ -119,14 +118,14 @@ public final class ClassReport {
     }
 
     /** The grid as CSV: one row per learner and step they have attempted. */
-    public String csv(Catalog catalog, List<Learner> everyone) {
-        Report report = build(catalog, everyone);
+    public String csv(Catalog catalog, List<String> learners) {
+        Report report = build(catalog, learners);
         Map<String, StepKey> keys = report.steps().stream().collect(Collectors.toMap(StepKey::id, Function.identity()));
-        java.util.Set<String> learners = java.util.Set.copyOf(report.learners());
+        java.util.Set<String> shown = java.util.Set.copyOf(report.learners());
         StringBuilder csv = new StringBuilder("learner,course,lesson,step,status,attempts,first_attempt_at,passed_at\n");
         for (ProgressStore.LearnerStep row : store.everyone()) {
             StepProgress p = row.progress();
-            if (!learners.contains(row.learner()) || !keys.containsKey(p.course() + "/" + p.lesson() + "/" + p.step())) {
+            if (!shown.contains(row.learner()) || !keys.containsKey(p.course() + "/" + p.lesson() + "/" + p.step())) {
                 continue;
             }
             csv.append(String.join(",", cell(row.learner()), cell(p.course()), cell(p.lesson()), cell(p.step()),

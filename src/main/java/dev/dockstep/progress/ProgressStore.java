@@ -1,5 +1,6 @@
 package dev.dockstep.progress;
 
+import dev.dockstep.db.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

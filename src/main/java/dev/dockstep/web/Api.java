@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockstep.account.Accounts;
 import dev.dockstep.account.Learner;
-import dev.dockstep.check.StepChecker;
+import dev.dockstep.steps.StepChecker;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Lesson;
 import dev.dockstep.lesson.Step;

@@ -1,7 +1,7 @@
 package dev.dockstep.web;
 
 import dev.dockstep.account.Learner;
-import dev.dockstep.check.LiveVerifier.OpenLesson;
+import dev.dockstep.steps.LiveVerifier.OpenLesson;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.dockstep.web;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.dockstep.progress.Database;
+import dev.dockstep.db.Database;
 import dev.dockstep.progress.ProgressStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;

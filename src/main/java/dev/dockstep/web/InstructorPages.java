@@ -21,19 +21,24 @@ final class InstructorPages {
 
     void dashboard(Context ctx) {
         Auth.requireInstructor(ctx);
-        ctx.render("instructor", Pages.model(ctx, Map.of("report", report.build(catalog.get(), accounts.everyone()))));
+        ctx.render("instructor", Pages.model(ctx, Map.of("report", report.build(catalog.get(), learners()))));
     }
 
     /** The same report as JSON, which the page fetches again when the class moves on. */
     void report(Context ctx) {
         Auth.requireInstructor(ctx);
-        ctx.json(report.build(catalog.get(), accounts.everyone()));
+        ctx.json(report.build(catalog.get(), learners()));
     }
 
     void csv(Context ctx) {
         Auth.requireInstructor(ctx);
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"progress.csv\"");
-        ctx.result(report.csv(catalog.get(), accounts.everyone()));
+        ctx.result(report.csv(catalog.get(), learners()));
+    }
+
+    /** The class: everyone signed up who is not an instructor. */
+    private java.util.List<String> learners() {
+        return accounts.everyone().stream().filter(l -> !l.isInstructor()).map(dev.dockstep.account.Learner::name).toList();
     }
 }

@@ -1,7 +1,7 @@
 package dev.dockstep.web;
 
 import dev.dockstep.account.Learner;
-import dev.dockstep.check.StepChecker;
+import dev.dockstep.steps.StepChecker;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Course;
 import dev.dockstep.lesson.Lesson;

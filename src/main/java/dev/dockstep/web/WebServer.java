@@ -2,8 +2,8 @@ package dev.dockstep.web;
 
 import dev.dockstep.account.Accounts;
 import dev.dockstep.account.Learner;
-import dev.dockstep.check.LiveVerifier;
-import dev.dockstep.check.StepChecker;
+import dev.dockstep.steps.LiveVerifier;
+import dev.dockstep.steps.StepChecker;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.LessonRenderer;
 import dev.dockstep.progress.ClassReport;

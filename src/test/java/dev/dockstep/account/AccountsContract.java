@@ -13,7 +13,7 @@ import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
 import dev.dockstep.harness.SseClient;
 import dev.dockstep.harness.WebClient;
-import dev.dockstep.progress.Database;
+import dev.dockstep.db.Database;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -1,5 +1,14 @@
-package dev.dockstep.check;
+package dev.dockstep.steps;
 
+import dev.dockstep.check.CheckContext;
+import dev.dockstep.check.CheckResult;
+import dev.dockstep.check.CredentialHelpers;
+import dev.dockstep.check.DockerFacts;
+import dev.dockstep.check.DockerUnavailable;
+import dev.dockstep.check.RegistryClient;
+import dev.dockstep.check.StepVerdict;
+import dev.dockstep.check.Verdict;
+import dev.dockstep.check.Verifier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockstep.account.Learner;

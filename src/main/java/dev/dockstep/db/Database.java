@@ -1,4 +1,4 @@
-package dev.dockstep.progress;
+package dev.dockstep.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

@@ -1,5 +1,9 @@
-package dev.dockstep.check;
+package dev.dockstep.steps;
 
+import dev.dockstep.check.CredentialHelpers;
+import dev.dockstep.check.Daemons;
+import dev.dockstep.check.RegistryClient;
+import dev.dockstep.check.Verifier;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,11 @@
-package dev.dockstep.check;
+package dev.dockstep.steps;
 
+import dev.dockstep.check.CheckContext;
+import dev.dockstep.check.Credentials;
+import dev.dockstep.check.DockerFacts;
+import dev.dockstep.check.RegistryClient;
+import dev.dockstep.check.StepVerdict;
+import dev.dockstep.check.Verifier;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Course;
 import dev.dockstep.lesson.Lesson;

@@ -1,4 +1,4 @@
-package dev.dockstep.progress;
+package dev.dockstep.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.dockstep.progress;
+package dev.dockstep.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
-package dev.dockstep.check;
+package dev.dockstep.steps;
 
+import dev.dockstep.check.Verifier;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
-package dev.dockstep.check;
+package dev.dockstep.steps;
 
+import dev.dockstep.check.Daemons;
+import dev.dockstep.check.DockerEvents;
+import dev.dockstep.check.DockerUnavailable;
+import dev.dockstep.check.ImageIndex;
 import dev.dockstep.account.Learner;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Lesson;
