@@ -6,6 +6,7 @@ import dev.dockstep.check.Credentials;
 import dev.dockstep.check.Daemons;
 import dev.dockstep.steps.LiveVerifier;
 import dev.dockstep.check.RegistryClient;
+import dev.dockstep.steps.OpenSteps;
 import dev.dockstep.steps.SandboxTargets;
 import dev.dockstep.steps.StepChecker;
 import dev.dockstep.check.Verifier;
@@ -181,7 +182,7 @@ public final class App {
                 config.checkDeadline());
         StepChecker checker = new StepChecker(new Verifier(config.checkDeadline(), MAX_CONCURRENT_CHECKS),
                 registryClient, targets, store, Clock.systemUTC(),
-                learner -> Variables.forRegistry(learner.name(), registry.address()));
+                learner -> Variables.forRegistry(learner.name(), registry.address()), new OpenSteps(store, catalog));
         // A learner's practice-registry password starts as their dockstep password.
         Accounts accounts = new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()),
                 registry.dockerHub() ? (name, password) -> { } : registry::setPassword);

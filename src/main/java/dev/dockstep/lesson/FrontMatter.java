@@ -116,6 +116,20 @@ final class FrontMatter {
         return value == null ? fallback : value;
     }
 
+    /** One of {@code allowed} (the first when the key is absent); anything else is an error naming them. */
+    String oneOf(String key, List<String> allowed, List<Problem> problems) {
+        String value = string(key, problems);
+        if (value == null) {
+            return allowed.get(0);
+        }
+        if (!allowed.contains(value)) {
+            problems.add(Problem.error(file, lineOf(key), "'" + key + "' must be " + String.join(" or ", allowed)
+                    + ", not '" + value + "'"));
+            return allowed.get(0);
+        }
+        return value;
+    }
+
     Integer integer(String key, List<Problem> problems) {
         Object value = values.get(key);
         if (value == null) {

@@ -74,7 +74,9 @@ public final class LessonLoader {
                 }
             }
         }
-        return Optional.of(new Course(dir.getFileName().toString(), title, meta.stringOr("summary", "", problems), lessons));
+        boolean free = meta.oneOf("order", List.of("course", "free"), problems).equals("free");
+        return Optional.of(new Course(dir.getFileName().toString(), title, meta.stringOr("summary", "", problems), lessons,
+                free));
     }
 
     Lesson loadLesson(String courseId, int number, String id, Path file, List<Problem> problems) {

@@ -70,7 +70,7 @@ public final class LiveCatalog implements Supplier<Catalog>, AutoCloseable {
                 }
             });
             lessons.sort(java.util.Comparator.comparingInt(Lesson::number).thenComparing(Lesson::id));
-            courses.add(new Course(course.id(), course.title(), course.summary(), lessons));
+            courses.add(course.withLessons(lessons));
         }
         return new Catalog(courses, fresh.problems());
     }

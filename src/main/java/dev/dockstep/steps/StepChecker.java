@@ -45,6 +45,7 @@ public final class StepChecker {
     private final ProgressStore store;
     private final Clock clock;
     private final Function<Learner, Variables> variables;
+    private final OpenSteps open;
 
     /**
      * Where one learner's checks look: their daemon, their CLI config folder, and how their
@@ -64,7 +65,8 @@ public final class StepChecker {
      * @param variables each learner's values for the lesson variables
      */
     public StepChecker(Verifier verifier, RegistryClient registry, Targets targets, ProgressStore store, Clock clock,
-                       Function<Learner, Variables> variables) {
+                       Function<Learner, Variables> variables, OpenSteps open) {
+        this.open = open;
         this.variables = variables;
         this.verifier = verifier;
         this.registry = registry;
@@ -73,25 +75,46 @@ public final class StepChecker {
         this.clock = clock;
     }
 
+    /** A step's verdict as the API answers it: each check's outcome, and the attempt's number. */
+    public record Result(String course, String lesson, String step, boolean passed, List<Outcome> checks,
+                         int attempt) {
+    }
+
+    /** One check's outcome; {@code check} is the line with the learner's values. */
+    public record Outcome(String check, String status, String reason, String hint) {
+        static List<Outcome> of(StepVerdict verdict) {
+            return verdict.results().stream().map(r -> new Outcome(r.check(), r.verdict().status(),
+                    r.verdict().reason(), r.verdict().hint())).toList();
+        }
+    }
+
     /**
-     * Decides the step for the learner, records it, and returns the verdict as a JSON-ready map.
+     * The verdict as it is kept with the attempt, for the instructor's view.
+     *
+     * @param live true when it came from a live re-check, not a click
+     */
+    record Kept(String course, String lesson, String step, boolean passed, List<Outcome> checks, String learner,
+                @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                Boolean live) {
+    }
+
+    /**
+     * Decides the step for the learner and records it.
      *
      * @param answers the options the learner chose, for a quiz step; ignored otherwise
      */
-    public Map<String, Object> check(Learner learner, Lesson lesson, Step step, List<Integer> answers) {
+    public Result check(Learner learner, Lesson lesson, Step step, List<Integer> answers) {
         Variables variables = this.variables.apply(learner);
         StepVerdict verdict = switch (step.kind()) {
             case EXERCISE -> exercise(learner, lesson, step, variables);
             case QUIZ -> quiz(step.quiz().orElseThrow(), answers);
             case READING -> new StepVerdict(true, List.of());
         };
-        Map<String, Object> body = toJson(lesson, step, verdict);
-        Map<String, Object> stored = new LinkedHashMap<>(body);
-        stored.put("learner", learner.name());
+        List<Outcome> checks = Outcome.of(verdict);
         int attempt = store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), verdict.passed(),
-                write(stored), clock.millis());
-        body.put("attempt", attempt);
-        return body;
+                write(new Kept(lesson.courseId(), lesson.id(), step.id(), verdict.passed(), checks, learner.name(), null)),
+                clock.millis());
+        return new Result(lesson.courseId(), lesson.id(), step.id(), verdict.passed(), checks, attempt);
     }
 
     /** The learner's values for {@code {{user}}}, {@code {{registry}}} and {@code {{repo}}}. */
@@ -99,23 +122,14 @@ public final class StepChecker {
         return variables.apply(learner);
     }
 
-    /** The steps of a lesson the learner has passed. */
-    public Set<String> passedSteps(Learner learner, Lesson lesson) {
-        return store.progress(learner.name()).stream()
-                .filter(p -> p.course().equals(lesson.courseId()) && p.lesson().equals(lesson.id())
-                        && p.status() == StepStatus.PASSED)
-                .map(StepProgress::step).collect(Collectors.toSet());
+    /** Which of a learner's steps are open: the one place that decides it. */
+    public OpenSteps openSteps() {
+        return open;
     }
 
-    /** The step a learner is on: the first not yet passed. Later steps open once it passes. */
-    public Optional<Step> currentStep(Learner learner, Lesson lesson) {
-        Set<String> passed = passedSteps(learner, lesson);
-        return lesson.steps().stream().filter(s -> !passed.contains(s.id())).findFirst();
-    }
-
-    /** The current step when it is an exercise: the one live checks look at. */
+    /** The learner's open step when it is an exercise: the one live checks look at (see {@link OpenSteps}). */
     public Optional<Step> currentExercise(Learner learner, Lesson lesson) {
-        return currentStep(learner, lesson).filter(s -> s.kind() == Step.Kind.EXERCISE);
+        return open.current(learner.name(), lesson).filter(s -> s.kind() == Step.Kind.EXERCISE);
     }
 
     /**
@@ -125,10 +139,8 @@ public final class StepChecker {
     public boolean checkQuietly(Learner learner, Lesson lesson, Step step) {
         StepVerdict verdict = exercise(learner, lesson, step, this.variables.apply(learner));
         if (verdict.passed()) {
-            Map<String, Object> stored = toJson(lesson, step, verdict);
-            stored.put("learner", learner.name());
-            stored.put("live", true);
-            store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), true, write(stored),
+            store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), true, write(new Kept(
+                    lesson.courseId(), lesson.id(), step.id(), true, Outcome.of(verdict), learner.name(), true)),
                     clock.millis());
         }
         return verdict.passed();
@@ -178,26 +190,7 @@ public final class StepChecker {
         return new StepVerdict(false, List.of(new CheckResult("quiz", new Verdict.Failed("That is not the right answer.", hint))));
     }
 
-    static Map<String, Object> toJson(Lesson lesson, Step step, StepVerdict verdict) {
-        List<Map<String, Object>> checks = new ArrayList<>();
-        for (CheckResult result : verdict.results()) {
-            Map<String, Object> check = new LinkedHashMap<>();
-            check.put("check", result.check());
-            check.put("status", result.verdict().status());
-            check.put("reason", result.verdict().reason());
-            check.put("hint", result.verdict().hint());
-            checks.add(check);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("course", lesson.courseId());
-        body.put("lesson", lesson.id());
-        body.put("step", step.id());
-        body.put("passed", verdict.passed());
-        body.put("checks", checks);
-        return body;
-    }
-
-    private static String write(Map<String, Object> body) {
+    private static String write(Kept body) {
         try {
             return JSON.writeValueAsString(body);
         } catch (JsonProcessingException e) {

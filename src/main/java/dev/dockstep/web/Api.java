@@ -140,12 +140,9 @@ final class Api {
         limits.check(learner);
         Lesson lesson = Lookup.lesson(catalog.get(), ctx.pathParam("course"), ctx.pathParam("lesson"));
         Step step = Lookup.step(lesson, ctx.pathParam("step"));
-        int index = lesson.steps().indexOf(step);
-        Set<String> passed = checker.passedSteps(learner, lesson);
-        if (index > 0 && !passed.contains(lesson.steps().get(index - 1).id())) {
-            throw new WebServer.Conflict("This step opens once '" + lesson.steps().get(index - 1).title()
-                    + "' has passed.");
-        }
+        checker.openSteps().whyLocked(learner.name(), lesson, step).ifPresent(why -> {
+            throw new WebServer.Conflict(why);
+        });
         ctx.json(checker.check(learner, lesson, step, answers(ctx)));
     }
 

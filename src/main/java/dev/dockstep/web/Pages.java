@@ -1,6 +1,7 @@
 package dev.dockstep.web;
 
 import dev.dockstep.account.Learner;
+import dev.dockstep.steps.OpenSteps;
 import dev.dockstep.steps.StepChecker;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Course;
@@ -131,23 +132,33 @@ final class Pages {
 
     private Map<String, Object> lessonModel(Context ctx, Learner learner, Catalog now, Lesson lesson) {
         Variables variables = checker.variables(learner);
-        Set<String> passed = checker.passedSteps(learner, lesson);
-        String current = checker.currentStep(learner, lesson).map(Step::id).orElse(null);
         List<StepView> steps = new ArrayList<>();
-        boolean open = true;
-        for (Step step : lesson.steps()) {
-            String status = passed.contains(step.id()) ? "passed" : open ? "current" : "locked";
-            steps.add(view(step, status, variables));
-            open = passed.contains(step.id());
+        String current = "";
+        for (OpenSteps.StepState state : checker.openSteps().of(learner.name(), lesson)) {
+            String status = switch (state.state()) {
+                case PASSED -> "passed";
+                case OPEN -> "current";
+                case LOCKED -> "locked";
+            };
+            if (state.state() == OpenSteps.State.OPEN) {
+                current = state.step().id();
+            }
+            steps.add(view(state.step(), status, variables));
         }
-        return model(ctx, Map.of(
+        Map<String, Object> model = model(ctx, Map.of(
                 "course", now.course(lesson.courseId()).orElseThrow(),
                 "lesson", lesson,
                 "intro", variables.applyToHtml(lesson.introHtml()),
                 "steps", steps,
-                "current", current == null ? "" : current,
+                "current", current,
                 "registry", sandboxes.registry().address(),
                 "sandboxMode", sandboxes.mode()));
+        // A lesson that waits for an earlier one says which, and links to it.
+        checker.openSteps().waitingFor(learner.name(), lesson).ifPresent(waiting -> {
+            model.put("waitingFor", waiting.lesson());
+            model.put("waitingReason", waiting.reason());
+        });
+        return model;
     }
 
     private StepView view(Step step, String status, Variables variables) {

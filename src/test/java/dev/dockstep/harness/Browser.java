@@ -57,6 +57,28 @@ public final class Browser {
         }
     }
 
+    /**
+     * Does the docker-hub course's first exercise (the login) as the signed-in learner, so that the
+     * lessons after it open: lessons open in course order.
+     */
+    public static void passTheLogin(WebDriver driver, String password) {
+        LearnerSandbox sandbox = sandbox(driver);
+        sandbox.login(password).requireSuccess();
+        check(driver, "docker-hub/login/log-in-to-the-practice-registry");
+    }
+
+    /** Presses Check on a step through the page's own API, as the signed-in learner; fails unless it passes. */
+    public static void check(WebDriver driver, String courseLessonStep) {
+        String body = (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + " fetch('/api/check/' + arguments[0], {method: 'POST',"
+                        + " headers: {'Content-Type': 'application/json'}, body: '{}'}).then(r => r.text()).then(done,"
+                        + " e => done(String(e)));", courseLessonStep);
+        if (!body.contains("\"passed\":true")) {
+            throw new AssertionError(courseLessonStep + " did not pass: " + body);
+        }
+    }
+
     /** Waits until the page's event stream is registered with the server, so no live event is missed. */
     public static void awaitLive(WebDriver driver) {
         new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10)).until(

@@ -61,7 +61,8 @@ class LiveVerifierIT {
                 new RegistryClient(host -> Optional.empty(), Duration.ofSeconds(5)),
                 learner -> new StepChecker.Target(daemons.of(dockers.get(learner.name()).dockerHost()).facts(),
                         dockers.get(learner.name()).dockerConfig(), CredentialHelpers.onPath("/usr/bin")),
-                store, Clock.systemUTC(), learner -> Variables.forRegistry(learner.name(), REGISTRY));
+                store, Clock.systemUTC(), learner -> Variables.forRegistry(learner.name(), REGISTRY),
+                new OpenSteps(store, () -> catalog));
         live = new LiveVerifier(daemons, new LiveVerifier.Sandboxes() {
             @Override
             public CompletableFuture<LiveVerifier.Watched> prepare(String learner) {

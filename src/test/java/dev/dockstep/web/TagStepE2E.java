@@ -30,6 +30,7 @@ class TagStepE2E {
         app = server.app();
         browser = Browser.start();
         Browser.signUp(browser, "http://localhost:" + app.port(), "learner", "learner-password");
+        Browser.passTheLogin(browser, "learner-password");
     }
 
     @AfterAll
@@ -78,6 +79,8 @@ class TagStepE2E {
         String ref = sandbox.registry() + "/learner/backend:0.1";
         assertEquals(0, sandbox.login("learner-password").exitCode(), "the sign-up password opens the registry");
         sandbox.docker("tag", "backend:0.1", ref).requireSuccess();
+        // The push lesson opens once the tag lesson's exercise has passed.
+        Browser.check(browser, "docker-hub/tag/tag-the-backend-image");
 
         browser.get("http://localhost:" + app.port() + "/courses/docker-hub/push");
         WebElement step = browser.findElement(By.cssSelector(".step[data-kind='exercise']"));

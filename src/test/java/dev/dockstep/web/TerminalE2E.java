@@ -34,6 +34,7 @@ class TerminalE2E {
         server = TestApp.start(Path.of("lessons"), config -> config);
         browser = Browser.start();
         Browser.signUp(browser, server.base(), "typist", "typist-password");
+        Browser.passTheLogin(browser, "typist-password");
     }
 
     @AfterAll
