@@ -1,5 +1,8 @@
 package dev.dockstep.web;
 
+import io.javalin.http.ServiceUnavailableResponse;
+import io.javalin.http.ConflictResponse;
+import io.javalin.http.BadRequestResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockstep.account.Accounts;
@@ -95,7 +98,7 @@ final class Api {
         try {
             fresh = sandboxes.reset(learner.name());
         } catch (SandboxException e) {
-            throw new WebServer.Unavailable(sentence(e.getMessage()));
+            throw new ServiceUnavailableResponse(sentence(e.getMessage()));
         }
         Map<String, Object> body = describe(fresh, learner);
         body.put("reset", true);
@@ -106,7 +109,7 @@ final class Api {
         try {
             return sandboxes.forLearner(learner.name());
         } catch (SandboxException e) {
-            throw new WebServer.Unavailable(sentence(e.getMessage()));
+            throw new ServiceUnavailableResponse(sentence(e.getMessage()));
         }
     }
 
@@ -125,12 +128,12 @@ final class Api {
         Learner learner = Auth.require(ctx);
         String password = json(ctx).path("password").asText("");
         Accounts.passwordProblem(password).ifPresent(problem -> {
-            throw new WebServer.BadRequest(problem);
+            throw new BadRequestResponse(problem);
         });
         try {
             sandboxes.registry().setPassword(learner.name(), password.toCharArray());
         } catch (SandboxException e) {
-            throw new WebServer.BadRequest(sentence(e.getMessage()));
+            throw new BadRequestResponse(sentence(e.getMessage()));
         }
         ctx.json(Map.of("user", learner.name(), "registry", sandboxes.registry().address()));
     }
@@ -141,7 +144,7 @@ final class Api {
         Lesson lesson = Lookup.lesson(catalog.get(), ctx.pathParam("course"), ctx.pathParam("lesson"));
         Step step = Lookup.step(lesson, ctx.pathParam("step"));
         checker.openSteps().whyLocked(learner.name(), lesson, step).ifPresent(why -> {
-            throw new WebServer.Conflict(why);
+            throw new ConflictResponse(why);
         });
         ctx.json(checker.check(learner, lesson, step, answers(ctx)));
     }
@@ -152,7 +155,7 @@ final class Api {
         List<Integer> chosen = new ArrayList<>();
         for (JsonNode answer : answers) {
             if (!answer.canConvertToInt()) {
-                throw new WebServer.BadRequest("'answers' must be a list of option numbers, such as [0, 2]");
+                throw new BadRequestResponse("'answers' must be a list of option numbers, such as [0, 2]");
             }
             chosen.add(answer.asInt());
         }
@@ -177,7 +180,7 @@ final class Api {
         try {
             return JSON.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new WebServer.BadRequest("The request body is not JSON: " + e.getOriginalMessage());
+            throw new BadRequestResponse("The request body is not JSON: " + e.getOriginalMessage());
         }
     }
 

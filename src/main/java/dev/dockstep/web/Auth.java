@@ -1,5 +1,6 @@
 package dev.dockstep.web;
 
+import io.javalin.http.ForbiddenResponse;
 import dev.dockstep.common.Tokens;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -81,7 +82,7 @@ final class Auth {
     static Learner requireInstructor(Context ctx) {
         Learner learner = require(ctx);
         if (!learner.isInstructor()) {
-            throw new WebServer.Forbidden("Only instructors may see this page.");
+            throw new ForbiddenResponse("Only instructors may see this page.");
         }
         return learner;
     }
@@ -98,7 +99,7 @@ final class Auth {
         String given = ctx.formParam("_csrf");
         if (expected == null || given == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 given.getBytes(StandardCharsets.UTF_8))) {
-            throw new WebServer.Forbidden("This form has expired or came from another site; reload the page and try again.");
+            throw new ForbiddenResponse("This form has expired or came from another site; reload the page and try again.");
         }
     }
 

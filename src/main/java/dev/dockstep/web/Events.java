@@ -59,7 +59,7 @@ final class Events implements AutoCloseable {
      */
     void admit(Context ctx) {
         over(new Client(Auth.learner(ctx), ctx.ip(), Optional.empty())).ifPresent(reason -> {
-            throw new WebServer.TooManyRequests(reason, limits.heartbeat().toSeconds() + 1);
+            throw WebServer.tooManyRequests(reason, limits.heartbeat().toSeconds() + 1);
         });
     }
 

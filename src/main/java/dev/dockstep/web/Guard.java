@@ -1,5 +1,8 @@
 package dev.dockstep.web;
 
+import io.javalin.http.UnsupportedMediaTypeResponse;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.util.Locale;
@@ -43,7 +46,7 @@ final class Guard {
     void knownHost(Context ctx) {
         String host = hostName(ctx.header("Host"));
         if (!allowed(host)) {
-            throw new WebServer.BadRequest("This dockstep does not answer to the name '" + shown(host) + "'; if"
+            throw new BadRequestResponse("This dockstep does not answer to the name '" + shown(host) + "'; if"
                     + " learners use that address, start it with --public-url " + example(ctx.header("Host")) + ".");
         }
     }
@@ -63,7 +66,7 @@ final class Guard {
             return;
         }
         if (host == null || !origin.replaceFirst("^https?://", "").equalsIgnoreCase(host)) {
-            throw new WebServer.Forbidden("Requests from other sites are refused.");
+            throw new ForbiddenResponse("Requests from other sites are refused.");
         }
     }
 
@@ -78,7 +81,7 @@ final class Guard {
         }
         String mime = type.toLowerCase(Locale.ROOT);
         if (!mime.startsWith("application/x-www-form-urlencoded") && !mime.startsWith("application/json")) {
-            throw new WebServer.UnsupportedType("Send a form (application/x-www-form-urlencoded) or JSON"
+            throw new UnsupportedMediaTypeResponse("Send a form (application/x-www-form-urlencoded) or JSON"
                     + " (application/json), not " + shown(mime.split(";")[0].strip()) + ".");
         }
     }
@@ -90,7 +93,7 @@ final class Guard {
         }
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new WebServer.BadRequest("Send the request as JSON, with Content-Type: application/json.");
+            throw new BadRequestResponse("Send the request as JSON, with Content-Type: application/json.");
         }
     }
 

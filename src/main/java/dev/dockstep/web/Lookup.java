@@ -1,5 +1,6 @@
 package dev.dockstep.web;
 
+import io.javalin.http.NotFoundResponse;
 import dev.dockstep.lesson.Catalog;
 import dev.dockstep.lesson.Course;
 import dev.dockstep.lesson.Lesson;
@@ -12,13 +13,13 @@ final class Lookup {
 
     static Lesson lesson(Catalog catalog, String courseId, String lessonId) {
         Course course = catalog.course(courseId)
-                .orElseThrow(() -> new WebServer.NotFound("There is no course '" + courseId + "'."));
+                .orElseThrow(() -> new NotFoundResponse("There is no course '" + courseId + "'."));
         return course.lesson(lessonId)
-                .orElseThrow(() -> new WebServer.NotFound("The course '" + courseId + "' has no lesson '" + lessonId + "'."));
+                .orElseThrow(() -> new NotFoundResponse("The course '" + courseId + "' has no lesson '" + lessonId + "'."));
     }
 
     static Step step(Lesson lesson, String stepId) {
-        return lesson.step(stepId).orElseThrow(() -> new WebServer.NotFound(
+        return lesson.step(stepId).orElseThrow(() -> new NotFoundResponse(
                 "The lesson '" + lesson.id() + "' has no step '" + stepId + "'."));
     }
 }

@@ -46,7 +46,7 @@ final class RateLimits {
         ConsumptionProbe probe = buckets.get(key, k -> bucket.get()).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
-            throw new WebServer.TooManyRequests(message.formatted(inWords(seconds)), seconds);
+            throw WebServer.tooManyRequests(message.formatted(inWords(seconds)), seconds);
         }
     }
 

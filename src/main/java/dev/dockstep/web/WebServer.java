@@ -130,16 +130,6 @@ public final class WebServer {
             r.ws(TerminalSocket.PATH, terminal::configure);
         }
 
-        r.exception(NotFound.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
-        r.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
-        r.exception(Forbidden.class, (e, ctx) -> problem(ctx, 403, e.getMessage()));
-        r.exception(Conflict.class, (e, ctx) -> problem(ctx, 409, e.getMessage()));
-        r.exception(Unavailable.class, (e, ctx) -> problem(ctx, 503, e.getMessage()));
-        r.exception(UnsupportedType.class, (e, ctx) -> problem(ctx, 415, e.getMessage()));
-        r.exception(TooManyRequests.class, (e, ctx) -> {
-            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
-            problem(ctx, 429, e.getMessage());
-        });
         r.exception(Auth.SignInFirst.class, (e, ctx) -> {
             if (isApi(ctx)) {
                 problem(ctx, 401, "Sign in first.");
@@ -147,8 +137,15 @@ public final class WebServer {
                 ctx.redirect("/login?next=" + URLEncoder.encode(e.path, StandardCharsets.UTF_8));
             }
         });
-        r.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(),
-                e.getStatus() == 413 ? "The request is larger than " + MAX_BODY / 1024 + " KB." : e.getMessage()));
+        // Javalin's own NotFoundResponse, BadRequestResponse, …: each message is one sentence for the person.
+        r.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+            String retryAfter = e.getDetails().get(RETRY_AFTER);
+            if (retryAfter != null) {
+                ctx.header("Retry-After", retryAfter);
+            }
+            problem(ctx, e.getStatus(), e.getStatus() == 413 ? "The request is larger than " + MAX_BODY / 1024
+                    + " KB." : e.getMessage());
+        });
         r.exception(Exception.class, (e, ctx) -> {
             Optional<ClientError> client = ClientError.of(e);
             if (client.isPresent()) {
@@ -199,64 +196,19 @@ public final class WebServer {
                 || ctx.path().startsWith("/instructor/report");
     }
 
+    private static final String RETRY_AFTER = "retryAfter";
+
+    /** Too much of something, too fast: a 429 whose Retry-After says when to try again. */
+    static io.javalin.http.TooManyRequestsResponse tooManyRequests(String message, long retryAfterSeconds) {
+        return new io.javalin.http.TooManyRequestsResponse(message, Map.of(RETRY_AFTER, Long.toString(retryAfterSeconds)));
+    }
+
     static void problem(Context ctx, int status, String message) {
         ctx.status(status);
         if (isApi(ctx)) {
             ctx.json(Map.of("error", message));
         } else {
             ctx.render("error", Pages.model(ctx, Map.of("status", status, "message", message)));
-        }
-    }
-
-    /** A request that is not allowed; its message says why. */
-    static final class Forbidden extends RuntimeException {
-        Forbidden(String message) {
-            super(message);
-        }
-    }
-
-    /** Something the request needs cannot be had now, such as a sandbox on a full host; its message says why. */
-    static final class Unavailable extends RuntimeException {
-        Unavailable(String message) {
-            super(message);
-        }
-    }
-
-    /** Too much of something, too fast; {@code retryAfterSeconds} says when to try again. */
-    static final class TooManyRequests extends RuntimeException {
-        final long retryAfterSeconds;
-
-        TooManyRequests(String message, long retryAfterSeconds) {
-            super(message);
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
-    }
-
-    /** A body of a kind dockstep does not read; its message says which kinds it does. */
-    static final class UnsupportedType extends RuntimeException {
-        UnsupportedType(String message) {
-            super(message);
-        }
-    }
-
-    /** A request that does not fit the learner's progress, such as a step not yet open. */
-    static final class Conflict extends RuntimeException {
-        Conflict(String message) {
-            super(message);
-        }
-    }
-
-    /** Input that cannot be used; its message says what is wrong with it. */
-    static final class BadRequest extends RuntimeException {
-        BadRequest(String message) {
-            super(message);
-        }
-    }
-
-    /** A course, lesson or step that does not exist; its message names which. */
-    static final class NotFound extends RuntimeException {
-        NotFound(String message) {
-            super(message);
         }
     }
 }
