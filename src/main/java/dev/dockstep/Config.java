@@ -112,11 +112,6 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
                 checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
     }
 
-    public Config withPublicUrl(URI publicUrl) {
-        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
-    }
-
     public Config withLimits(Limits limits) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
                 checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);

@@ -1,6 +1,5 @@
 package dev.dockstep.check;
 
-import com.github.dockerjava.api.DockerClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -79,11 +78,6 @@ public final class DockerFacts implements AutoCloseable {
     /** How many requests went to Docker: for tests. */
     long requests() {
         return requests.count();
-    }
-
-    /** For tests in this package: the client whose transport must refuse writes. */
-    DockerClient clientForTests() {
-        return requests.client();
     }
 
     @Override

@@ -42,17 +42,7 @@ public record Limits(int signUpsPerHour, int checksPerSecond, int streamsPerLear
                 minRequestBytesPerSecond, heapLimit);
     }
 
-    public Limits withHeartbeat(Duration heartbeat) {
-        return new Limits(signUpsPerHour, checksPerSecond, streamsPerLearner, maxStreams, heartbeat, idleTimeout,
-                minRequestBytesPerSecond, heapLimit);
-    }
-
     public Limits withIdleTimeout(Duration idleTimeout, long minRequestBytesPerSecond) {
-        return new Limits(signUpsPerHour, checksPerSecond, streamsPerLearner, maxStreams, heartbeat, idleTimeout,
-                minRequestBytesPerSecond, heapLimit);
-    }
-
-    public Limits withHeapLimit(double heapLimit) {
         return new Limits(signUpsPerHour, checksPerSecond, streamsPerLearner, maxStreams, heartbeat, idleTimeout,
                 minRequestBytesPerSecond, heapLimit);
     }

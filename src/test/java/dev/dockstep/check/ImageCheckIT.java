@@ -89,11 +89,14 @@ class ImageCheckIT {
 
     @Test
     void the_facade_refuses_every_mutating_request_and_the_image_survives() {
-        var client = facts.clientForTests();
-        assertThrows(ReadOnlyHttpClient.ReadOnlyViolation.class,
-                () -> client.tagImageCmd("backend:0.1", "sneaky", "1").exec());
-        assertThrows(ReadOnlyHttpClient.ReadOnlyViolation.class,
-                () -> client.removeImageCmd("backend:0.1").withForce(true).exec());
+        // The connection every check asks through, not a copy of it.
+        try (DockerRequests requests = new DockerRequests(docker.dockerHost(), Duration.ofSeconds(5))) {
+            var client = requests.client();
+            assertThrows(ReadOnlyHttpClient.ReadOnlyViolation.class,
+                    () -> client.tagImageCmd("backend:0.1", "sneaky", "1").exec());
+            assertThrows(ReadOnlyHttpClient.ReadOnlyViolation.class,
+                    () -> client.removeImageCmd("backend:0.1").withForce(true).exec());
+        }
         assertTrue(docker.docker("image", "inspect", "backend:0.1").exitCode() == 0, "backend:0.1 was removed");
         assertTrue(docker.docker("image", "inspect", "sneaky:1").exitCode() != 0, "sneaky:1 was created");
     }
