@@ -226,7 +226,11 @@ class CourseE2E {
         Browser.signUp(browser, base(), "another", "another-password");
         assertTrue(browser.findElement(By.cssSelector(".progress")).getText().contains("0 of 31 steps done"));
         browser.get(base() + "/courses/docker-hub/push");
-        assertTrue(browser.findElement(By.id("step-push-backend-0-1")).getAttribute("class").contains("current"));
+        // Not the first learner's progress: their own, where the push lesson still waits for earlier ones.
+        assertTrue(browser.findElement(By.id("step-push-backend-0-1")).getAttribute("class").contains("locked"));
+        assertTrue(browser.findElement(By.cssSelector(".waiting")).getText()
+                .startsWith("This lesson opens once you have done the exercises of 'Sign in with docker login'"));
+        Browser.screenshot(browser, "lesson-waiting-for-an-earlier-one");
         String progress = (String) ((JavascriptExecutor) browser).executeAsyncScript(
                 "const done = arguments[0]; fetch('/api/progress').then(r => r.text()).then(done);");
         assertEquals(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"user\":\"another\",\"steps\":[]}"),
