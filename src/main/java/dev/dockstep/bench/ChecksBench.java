@@ -10,6 +10,7 @@ import dev.dockstep.check.DockerFacts;
 import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.StepVerdict;
 import dev.dockstep.check.Verifier;
+import dev.dockstep.registry.token.MemoryDirectory;
 import dev.dockstep.sandbox.LocalSandbox;
 import dev.dockstep.sandbox.Ports;
 import java.io.BufferedReader;
@@ -65,9 +66,8 @@ final class ChecksBench {
 
     private Map<String, Object> verdictAgainstFloor(Path dir) throws Exception {
         out.println("checks: starting a sandbox …");
-        try (LocalSandbox sandbox = LocalSandbox.throwaway(dir)) {
+        try (LocalSandbox sandbox = LocalSandbox.throwaway(dir, new MemoryDirectory().learner(USER, PASSWORD))) {
             sandbox.start();
-            sandbox.setPassword(USER, PASSWORD.toCharArray());
             sandbox.seed(List.of("backend:0.1"));
             String registry = sandbox.info().registry();
             String ref = registry + "/" + USER + "/backend:0.1";
@@ -81,7 +81,7 @@ final class ChecksBench {
                     new Check("pushed", List.of(ref), 3));
             List<Long> verdicts = new ArrayList<>();
             try (DockerFacts facts = new DockerFacts(sandbox.info().dockerHost(), Duration.ofSeconds(5))) {
-                Credentials service = sandbox.serviceAccount().map(a -> new Credentials(a.user(), a.password())).orElseThrow();
+                Credentials service = sandbox.checksIdentity().map(a -> new Credentials(a.user(), a.secret())).orElseThrow();
                 RegistryClient client = new RegistryClient(host -> Optional.of(service), Duration.ofSeconds(5));
                 CheckContext context = new CheckContext(facts, client, sandbox.info().dockerConfig(), Instant.EPOCH);
                 Verifier verifier = new Verifier(Duration.ofSeconds(5), 16);
@@ -106,7 +106,7 @@ final class ChecksBench {
             List<Long> auth = new ArrayList<>();
             String authBody = new ObjectMapper().writeValueAsString(Map.of("username", USER, "password", PASSWORD,
                     "serveraddress", registry));
-            Credentials service = sandbox.serviceAccount().map(a -> new Credentials(a.user(), a.password())).orElseThrow();
+            Credentials service = sandbox.checksIdentity().map(a -> new Credentials(a.user(), a.secret())).orElseThrow();
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest manifest = HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/" + USER
                             + "/backend/manifests/0.1"))

@@ -38,10 +38,10 @@ public final class StepChecker {
     private final Function<Learner, Variables> variables;
 
     /**
-     * Where one learner's checks look: their daemon, their CLI config folder, and how their
-     * credential helpers may be asked.
+     * Where one learner's checks look: their daemon, their CLI config folder, how their
+     * credential helpers may be asked, and what the registry refused them lately.
      */
-    public record Target(DockerFacts docker, Path dockerConfig, CredentialHelpers helpers) {
+    public record Target(DockerFacts docker, Path dockerConfig, CredentialHelpers helpers, RegistryRefusals refusals) {
     }
 
     /** Finds a learner's {@link Target}; a sandbox that cannot be had is {@link DockerUnavailable}. */
@@ -138,7 +138,7 @@ public final class StepChecker {
         }
         return verifier.verify(step.checks(), variables::apply, new CheckContext(target.docker(), registry,
                 target.dockerConfig(), stepStarted(learner, lesson, step), target.helpers(),
-                java.util.Optional.of(variables.user())));
+                java.util.Optional.of(variables.user()), target.refusals()));
     }
 
     /**

@@ -36,7 +36,7 @@ final class InstructorCommand {
             }
             Config config = Config.defaults().withDirs(data, Path.of("lessons")).withDatabase(database);
             try (Database db = Database.open(config.databaseUrl())) {
-                new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()), (n, p) -> { })
+                new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()))
                         .grantInstructor(name);
             }
             System.out.println(name + " is an instructor now.");

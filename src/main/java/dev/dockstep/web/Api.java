@@ -116,24 +116,6 @@ final class Api {
         return body;
     }
 
-    /** {@code {"password":"…"}}: sets the learner's password on the practice registry. */
-    void registryPassword(Context ctx) {
-        Learner learner = Auth.require(ctx);
-        String password = json(ctx).path("password").asText("");
-        if (password.length() < 8 || password.length() > 128) {
-            throw new WebServer.BadRequest("The password must be 8 to 128 characters long.");
-        }
-        if (password.chars().anyMatch(Character::isISOControl)) {
-            throw new WebServer.BadRequest("The password may not contain control characters.");
-        }
-        try {
-            sandboxes.registry().setPassword(learner.name(), password.toCharArray());
-        } catch (SandboxException e) {
-            throw new WebServer.BadRequest(sentence(e.getMessage()));
-        }
-        ctx.json(Map.of("user", learner.name(), "registry", sandboxes.registry().address()));
-    }
-
     void check(Context ctx) {
         Learner learner = Auth.require(ctx);
         Lesson lesson = Lookup.lesson(catalog.get(), ctx.pathParam("course"), ctx.pathParam("lesson"));

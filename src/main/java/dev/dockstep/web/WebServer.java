@@ -31,19 +31,25 @@ public final class WebServer {
     private final Api api;
     private final AccountPages accountPages;
     private final InstructorPages instructor;
+    private final RegistryPages registry;
     private final Events events = new Events();
     private final LiveVerifier live;
     private final ThymeleafRenderer thymeleaf = new ThymeleafRenderer();
 
-    /** @param live told which lessons learners have open, so that their steps pass without a click */
+    /**
+     * @param live told which lessons learners have open, so that their steps pass without a click
+     * @param registry the practice registry's access tokens and repositories; empty for Docker Hub
+     */
     public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
-                     SandboxProvider sandboxes, Accounts accounts, ProgressStore store, LiveVerifier live) {
+                     SandboxProvider sandboxes, Accounts accounts, ProgressStore store, LiveVerifier live,
+                     java.util.Optional<RegistryPages.Services> registry) {
         this.live = live;
         this.auth = new Auth(accounts);
         this.pages = new Pages(catalog, renderer, thymeleaf::render, sandboxes, checker, store);
         this.api = new Api(catalog, checker, health, sandboxes, store);
         this.accountPages = new AccountPages(accounts, auth);
         this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store));
+        this.registry = new RegistryPages(registry);
         store.onChange(() -> events.toInstructors("progress-changed", Map.of()));
     }
 
@@ -90,10 +96,27 @@ public final class WebServer {
         r.get("/api/courses", api::courses);
         r.get("/api/progress", api::progress);
         r.get("/api/sandbox", api::sandbox);
-        r.post("/api/sandbox/password", api::registryPassword);
         r.post("/api/sandbox/reset", api::resetSandbox);
         r.post("/api/check/{course}/{lesson}/{step}", api::check);
         r.sse("/events", this::events);
+
+        // The practice registry, as Docker Hub has it: access tokens and repositories.
+        r.get("/tokens", registry::tokensPage);
+        r.post("/tokens", registry::createToken);
+        r.post("/tokens/revoke", registry::revokeToken);
+        r.get("/repositories", registry::repositoriesPage);
+        r.post("/repositories", registry::createRepository);
+        r.post("/repositories/visibility", registry::setVisibility);
+        r.post("/repositories/delete-tag", registry::deleteTag);
+        r.get("/repositories/<name>", registry::repositoryPage);
+        r.get("/api/tokens", registry::apiTokens);
+        r.post("/api/tokens", registry::apiCreateToken);
+        r.post("/api/tokens/{id}/revoke", registry::apiRevokeToken);
+        r.get("/api/repositories", registry::apiRepositories);
+        r.post("/api/repositories", registry::apiCreateRepository);
+        r.post("/api/repositories/visibility", registry::apiSetVisibility);
+        r.post("/api/repositories/delete-tag", registry::apiDeleteTag);
+        r.get("/api/repositories/<name>", registry::apiRepository);
 
         r.exception(NotFound.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
         r.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));

@@ -56,7 +56,8 @@ class LiveVerifierIT {
         StepChecker checker = new StepChecker(new Verifier(Duration.ofSeconds(5), 4),
                 new RegistryClient(host -> Optional.empty(), Duration.ofSeconds(5)),
                 learner -> new StepChecker.Target(daemons.of(dockers.get(learner.name()).dockerHost()).facts(),
-                        dockers.get(learner.name()).dockerConfig(), CredentialHelpers.onPath("/usr/bin")),
+                        dockers.get(learner.name()).dockerConfig(), CredentialHelpers.onPath("/usr/bin"),
+                        RegistryRefusals.NONE),
                 store, Clock.systemUTC(), learner -> Variables.forRegistry(learner.name(), REGISTRY));
         live = new LiveVerifier(daemons, new LiveVerifier.Sandboxes() {
             @Override
