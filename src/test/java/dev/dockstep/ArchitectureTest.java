@@ -17,4 +17,14 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule lesson_does_not_depend_on_check = noClasses().that().resideInAPackage("dev.dockstep.lesson..")
             .should().dependOnClassesThat().resideInAPackage("dev.dockstep.check..");
+
+    /**
+     * The registry's token server stands alone: the sandbox starts it, and test-lessons and the
+     * benchmarks run it with no database, so it may use none of the other features.
+     */
+    @ArchTest
+    static final ArchRule registry_token_server_depends_on_no_other_feature = noClasses().that()
+            .resideInAPackage("dev.dockstep.registry.token..").should().dependOnClassesThat().resideInAnyPackage(
+                    "dev.dockstep.account..", "dev.dockstep.check..", "dev.dockstep.lesson..", "dev.dockstep.progress..",
+                    "dev.dockstep.sandbox..", "dev.dockstep.web..", "dev.dockstep.registry");
 }

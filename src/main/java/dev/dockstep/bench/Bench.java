@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     /** The parts that can be run by name. */
-    public static final List<String> PARTS = List.of("pages", "checks", "classroom", "startup", "sandbox");
+    public static final List<String> PARTS = List.of("pages", "checks", "classroom", "startup", "sandbox",
+            "registry");
 
     private final PrintStream out;
 
@@ -50,6 +51,9 @@ public final class Bench {
             }
             if (name == null || name.equals("sandbox")) {
                 results.put("sandbox", new SandboxBench(out).run(work.resolve("sandbox")));
+            }
+            if (name == null || name.equals("registry")) {
+                results.put("registry", new RegistryBench(out).run(work.resolve("registry")));
             }
         } finally {
             deleteTree(work);

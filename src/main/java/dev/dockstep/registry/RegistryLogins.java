@@ -84,8 +84,8 @@ public final class RegistryLogins implements Directory {
     }
 
     @Override
-    public void created(String name, String owner) {
-        repositories.create(name, owner, false);
+    public boolean created(String name, String owner) {
+        return repositories.create(name, owner, false) != Repositories.Created.FULL;
     }
 
     @Override

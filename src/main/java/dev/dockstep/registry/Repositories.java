@@ -18,12 +18,25 @@ import java.util.Optional;
  * let push to it (public), or ahead of that on the repositories page (public or private).
  */
 public final class Repositories {
+    /**
+     * Each row costs a little; a learner asking for push tokens to made-up names could otherwise
+     * grow the table without end.
+     */
+    static final int MAX_PER_OWNER = 500;
+
     private final Database db;
     private final Clock clock;
+    private final int maxPerOwner;
 
     public Repositories(Database db, Clock clock) {
+        this(db, clock, MAX_PER_OWNER);
+    }
+
+    /** @param maxPerOwner how many repositories one learner may have */
+    Repositories(Database db, Clock clock, int maxPerOwner) {
         this.db = db;
         this.clock = clock;
+        this.maxPerOwner = maxPerOwner;
     }
 
     /** When a tag was last pushed, and as which digest. */
@@ -58,20 +71,36 @@ public final class Repositories {
         });
     }
 
-    /**
-     * Makes the repository's row if there is none.
-     *
-     * @return true when it was made now, false when it existed
-     */
-    public boolean create(String name, String owner, boolean isPrivate) {
+    /** What became of {@link #create}. */
+    public enum Created { MADE, EXISTED, FULL }
+
+    /** Makes the repository's row if there is none, unless its owner has as many as they may have already. */
+    public Created create(String name, String owner, boolean isPrivate) {
         return db.transaction(connection -> {
+            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM repository WHERE name=?")) {
+                exists.setString(1, name);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                        return Created.EXISTED;
+                    }
+                }
+            }
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM repository WHERE owner=?")) {
+                count.setString(1, owner);
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= maxPerOwner) {
+                        return Created.FULL;
+                    }
+                }
+            }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO repository (name, owner, private,"
                     + " created_at) VALUES (?,?,?,?) ON CONFLICT (name) DO NOTHING")) {
                 insert.setString(1, name);
                 insert.setString(2, owner);
                 insert.setBoolean(3, isPrivate);
                 insert.setLong(4, clock.millis());
-                return insert.executeUpdate() == 1;
+                return insert.executeUpdate() == 1 ? Created.MADE : Created.EXISTED;
             }
         });
     }

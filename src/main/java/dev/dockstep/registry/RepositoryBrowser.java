@@ -146,7 +146,9 @@ public final class RepositoryBrowser {
         if (state(full).isPresent()) {
             return new Outcome.Refused(address + "/" + full + " already exists; change its visibility on its page.");
         }
-        repositories.create(full, viewer.name(), isPrivate);
+        if (repositories.create(full, viewer.name(), isPrivate) == Repositories.Created.FULL) {
+            return new Outcome.Refused("You have " + Repositories.MAX_PER_OWNER + " repositories, the most there may be.");
+        }
         return new Outcome.Done("Created " + address + "/" + full + " as a " + (isPrivate ? "private" : "public")
                 + " repository; push to it with docker push " + address + "/" + full + ":TAG.");
     }

@@ -301,4 +301,50 @@ class RegistryAccessIT {
         b.login(b.name(), b.password()).requireSuccess();
         assertTrue(b.check("login", "log-in").get("passed").asBoolean());
     }
+
+    @Test
+    void the_tokens_page_shows_a_new_token_once_and_its_forms_need_this_browsers_csrf_token() {
+        Learner a = Learner.signUp();
+        HttpResponse<String> forged = a.web().postForm("/tokens", Map.of("description", "forged", "scope", "read"), false);
+        assertEquals(403, forged.statusCode());
+        HttpResponse<String> refused = a.web().postForm("/tokens", Map.of("description", " ", "scope", "read"), true);
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("Describe what the token is for"), refused.body());
+
+        HttpResponse<String> made = a.web().postForm("/tokens", Map.of("description", "my laptop", "scope",
+                "read-write"), true);
+        assertEquals(200, made.statusCode(), made.body());
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("dockstep_pat_[A-Za-z0-9_-]{43}").matcher(made.body());
+        assertTrue(token.find(), made.body());
+        assertTrue(made.body().contains("docker login " + a.sandbox().registry() + " --username " + a.name()
+                + " --password-stdin"), made.body());
+        a.login(a.name(), token.group()).requireSuccess();
+
+        String page = a.web().get("/tokens").body();
+        assertTrue(page.contains("my laptop") && page.contains("read-write"), page);
+        assertFalse(page.contains(token.group()), "shown once, never again");
+        String id = WebClient.json(a.web().get("/api/tokens")).at("/tokens/0/id").asText();
+        assertEquals(403, a.web().postForm("/tokens/revoke", Map.of("id", id), false).statusCode());
+        HttpResponse<String> revoked = a.web().postForm("/tokens/revoke", Map.of("id", id), true);
+        assertEquals(302, revoked.statusCode(), revoked.body());
+        assertTrue(a.web().get("/tokens").body().contains("Revoked"));
+        assertNotEquals(0, a.login(a.name(), token.group()).exitCode());
+    }
+
+    @Test
+    void repeated_wrong_passwords_at_docker_login_are_throttled_with_one_line() {
+        String name = "reg" + NAMES.incrementAndGet() + "guessed";
+        WebClient web = new WebClient(server.base()).signUp(name, "password-" + name);
+        LearnerSandbox sandbox = web.sandbox();
+        for (int i = 0; i < 5; i++) {
+            Cli.Result wrong = Cli.run(List.of("docker", "login", sandbox.registry(), "-u", name, "--password-stdin"),
+                    sandbox.env(), "guess-" + i);
+            assertTrue(lastLine(wrong).endsWith("unauthorized: incorrect username or password"), wrong.output());
+        }
+        Cli.Result right = Cli.run(List.of("docker", "login", sandbox.registry(), "-u", name, "--password-stdin"),
+                sandbox.env(), "password-" + name);
+        assertNotEquals(0, right.exitCode());
+        assertTrue(lastLine(right).endsWith("unauthorized: too many failed logins for " + name
+                + "; try again in 10 minutes"), right.output());
+    }
 }

@@ -34,8 +34,8 @@ public final class DeferredDirectory implements Directory {
     }
 
     @Override
-    public void created(String name, String owner) {
-        target().created(name, owner);
+    public boolean created(String name, String owner) {
+        return target().created(name, owner);
     }
 
     @Override

@@ -25,10 +25,12 @@ public interface Directory {
     Optional<RepositoryState> repository(String name);
 
     /**
-     * Its owner was just let push to a repository no one had pushed to: it exists from now on,
-     * public unless its owner made it private ahead.
+     * Its owner is about to be let push to a repository no one had pushed to: it exists from now
+     * on, public unless its owner made it private ahead.
+     *
+     * @return false when the owner may not have another repository, so the push is refused
      */
-    void created(String name, String owner);
+    boolean created(String name, String owner);
 
     /** The registry reports that a tag was pushed (a manifest with a tag). */
     default void pushed(String repository, String tag, String digest, Instant at) {

@@ -42,7 +42,8 @@ public final class MemoryDirectory implements Directory {
     }
 
     @Override
-    public void created(String name, String owner) {
+    public boolean created(String name, String owner) {
         repositories.putIfAbsent(name, new RepositoryState(name, owner, false));
+        return true;
     }
 }

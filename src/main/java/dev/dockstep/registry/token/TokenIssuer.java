@@ -58,7 +58,7 @@ final class TokenIssuer {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("type", granted.type());
             item.put("name", granted.name());
-            item.put("actions", List.copyOf(granted.actions()));
+            item.put("actions", granted.actions().stream().sorted().toList());
             claims.add(item);
         }
         JWTClaimsSet set = new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(service)

@@ -243,8 +243,12 @@ public final class TokenService implements AutoCloseable {
             Optional<RepositoryState> known = access.type().equals("repository")
                     && AccessRules.isRepositoryName(access.name()) ? directory.repository(access.name()) : Optional.empty();
             AccessRules.Decision decision = AccessRules.decide(principal, access, known);
-            if (known.isEmpty() && decision.granted().actions().contains("push")) {
-                directory.created(access.name(), AccessRules.owner(access.name()).orElseThrow());
+            if (known.isEmpty() && decision.granted().actions().contains("push")
+                    && !directory.created(access.name(), AccessRules.owner(access.name()).orElseThrow())) {
+                java.util.Set<String> without = new java.util.LinkedHashSet<>(decision.granted().actions());
+                without.remove("push");
+                decision = new AccessRules.Decision(access.granting(without), Optional.of(new AccessRules.Denial("push",
+                        "you have as many repositories as one learner may have; push to one you already have")));
             }
             if (principal instanceof Principal.Learner learner && decision.denial().isPresent()) {
                 refusals.add(learner.name(), new Refusal(clock.instant(), decision.denial().get().action(),

@@ -255,7 +255,8 @@ class TokenServiceIT {
             }
 
             @Override
-            public void created(String name, String owner) {
+            public boolean created(String name, String owner) {
+                return true;
             }
         };
         try (TokenService service = new TokenService(dir.resolve("broken"), broken, Clock.systemUTC())) {
