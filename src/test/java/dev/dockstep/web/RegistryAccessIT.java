@@ -347,4 +347,47 @@ class RegistryAccessIT {
         assertTrue(lastLine(right).endsWith("unauthorized: too many failed logins for " + name
                 + "; try again in 10 minutes"), right.output());
     }
+
+    @Test
+    void only_the_owner_deletes_through_the_registrys_own_api_and_only_with_a_scope_that_allows_it() throws Exception {
+        Learner a = Learner.signUp();
+        Learner b = Learner.signUp();
+        a.push(a.ref(a.name(), "deletable:1")).requireSuccess();
+        String realm = server.app().sandboxes().registry().tokens().orElseThrow().realm();
+        String repository = a.name() + "/deletable";
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String digest = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://"
+                        + a.sandbox().registry() + "/v2/" + repository + "/manifests/1"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Accept", "application/vnd.docker.distribution.manifest.v2+json")
+                .header("Authorization", "Bearer " + token(http, realm, a.name(), a.password(), repository, "pull")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).headers().firstValue("Docker-Content-Digest").orElseThrow();
+
+        JsonNode readWrite = a.api(a.web().postJson("/api/tokens", Map.of("description", "no delete", "scope",
+                "read-write")), 201);
+        assertEquals(401, delete(http, a.sandbox().registry(), repository, digest,
+                token(http, realm, b.name(), b.password(), repository, "delete")), "b may not delete a's image");
+        assertEquals(401, delete(http, a.sandbox().registry(), repository, digest,
+                token(http, realm, a.name(), readWrite.get("token").asText(), repository, "delete")),
+                "a read-write token may not delete");
+        assertEquals(202, delete(http, a.sandbox().registry(), repository, digest,
+                token(http, realm, a.name(), a.password(), repository, "delete")), "a, with her password, may");
+    }
+
+    private static String token(java.net.http.HttpClient http, String realm, String user, String secret,
+                                String repository, String action) throws Exception {
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(realm
+                        + "?service=dockstep-registry&scope=repository:" + repository + ":" + action))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + secret)
+                        .getBytes(StandardCharsets.UTF_8))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return WebClient.json(response).get("token").asText();
+    }
+
+    private static int delete(java.net.http.HttpClient http, String registry, String repository, String digest,
+                              String token) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + registry + "/v2/"
+                + repository + "/manifests/" + digest)).DELETE().header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
 }
