@@ -51,7 +51,12 @@ final class LoggedInCheck extends CheckKind {
 
     /** What to do about a refused login: a revoked access token wants a new one, a wrong password another try. */
     private static String hint(String reason, String login) {
-        if (reason.toLowerCase(java.util.Locale.ROOT).contains("revoked")) {
+        String lower = reason.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("too many failed logins")) {
+            return "Wait as long as the registry says, then run `" + login + "` once more, with the right password"
+                    + " or an access token.";
+        }
+        if (lower.contains("revoked")) {
             return "That access token was revoked. Create a new one on the Access tokens page, or use your dockstep"
                     + " password, and run `" + login + "` again.";
         }

@@ -53,6 +53,7 @@ public final class PracticeRegistry implements AutoCloseable {
         }
         try {
             Files.createDirectories(home.resolve("storage"));
+            // An older dockstep kept registry passwords here; the token server made them useless.
             Files.deleteIfExists(home.resolve("htpasswd"));
             Path temp = Files.createTempFile(home, ".config", ".yml", java.nio.file.attribute.PosixFilePermissions
                     .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));

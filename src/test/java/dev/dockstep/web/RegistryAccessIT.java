@@ -346,6 +346,11 @@ class RegistryAccessIT {
         assertNotEquals(0, right.exitCode());
         assertTrue(lastLine(right).endsWith("unauthorized: too many failed logins for " + name
                 + "; try again in 10 minutes"), right.output());
+        JsonNode verdict = WebClient.json(web.postJson("/api/check/hub/login/log-in", "{}"));
+        assertEquals("You are not logged in to " + sandbox.registry() + ": the registry refused the last login (too many"
+                + " failed logins for " + name + "; try again in 10 minutes).", verdict.at("/checks/0/reason").asText());
+        assertTrue(verdict.at("/checks/0/hint").asText().startsWith("Wait as long as the registry says"),
+                verdict.toString());
     }
 
     @Test

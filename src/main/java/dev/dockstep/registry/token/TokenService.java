@@ -177,7 +177,10 @@ public final class TokenService implements AutoCloseable {
     /** An answer of the token endpoint: a status and a JSON body. */
     record Answer(int status, Map<String, Object> body) {
         static Answer error(int status, String code, String message) {
-            return new Answer(status, Map.of("errors", List.of(Map.of("code", code, "message", message))));
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("code", code);
+            error.put("message", message);
+            return new Answer(status, Map.of("errors", List.of(error)));
         }
     }
 
