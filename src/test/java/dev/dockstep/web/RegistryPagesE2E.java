@@ -55,11 +55,19 @@ class RegistryPagesE2E {
 
     /** The notice of the page that a form's answer loads, once it says {@code words}. */
     private static String notice(String words) {
+        return textOnceItSays("p.notice", words);
+    }
+
+    /**
+     * The text of the first element {@code css} selects, once it holds {@code words}: a click that
+     * loads a new page may still show the old one for a moment.
+     */
+    private static String textOnceItSays(String css, String words) {
         return new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> browser.getCurrentUrl() + "\n"
                 + browser.findElement(By.tagName("main")).getText()).until(d -> {
-            List<WebElement> notices = d.findElements(By.cssSelector("p.notice"));
+            List<WebElement> found = d.findElements(By.cssSelector(css));
             try {
-                return notices.isEmpty() || !notices.get(0).getText().contains(words) ? null : notices.get(0).getText();
+                return found.isEmpty() || !found.get(0).getText().contains(words) ? null : found.get(0).getText();
             } catch (org.openqa.selenium.StaleElementReferenceException e) {
                 return null;
             }
@@ -70,6 +78,7 @@ class RegistryPagesE2E {
     void a_token_made_on_the_page_logs_in_and_the_pushed_repository_is_managed_on_its_page() throws Exception {
         browser.get(server.base() + "/");
         browser.findElement(By.linkText("Access tokens")).click();
+        textOnceItSays("h1", "Access tokens");
         accessible("tokens page");
         browser.findElement(By.id("description")).sendKeys("laptop");
         browser.findElement(By.id("scope-read-write")).click();
@@ -87,10 +96,11 @@ class RegistryPagesE2E {
         sandbox.docker("push", ref).requireSuccess();
 
         browser.findElement(By.linkText("Repositories")).click();
+        textOnceItSays("h1", "Repositories");
         accessible("repositories page");
         browser.findElement(By.linkText("pagelearner/webapp")).click();
-        WebElement table = browser.findElement(By.cssSelector("table.report"));
-        assertTrue(table.getText().contains("docker pull " + ref), table.getText());
+        textOnceItSays("h1", "pagelearner/webapp");
+        assertTrue(textOnceItSays("table.report", "docker pull " + ref).contains("docker pull " + ref));
         accessible("repository page");
 
         browser.findElement(By.xpath("//button[text()='Make private']")).click();
@@ -106,6 +116,6 @@ class RegistryPagesE2E {
         browser.get(server.base() + "/tokens");
         assertFalse(browser.getPageSource().contains(token), "the token is shown only once");
         browser.findElement(By.cssSelector("button[aria-label='Revoke the token laptop']")).click();
-        assertTrue(browser.findElement(By.cssSelector("table.report")).getText().contains("Revoked"));
+        assertTrue(textOnceItSays("table.report", "Revoked").contains("laptop"));
     }
 }
