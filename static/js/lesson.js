@@ -1,4 +1,4 @@
-// The lesson page: checks, quizzes, hints, solutions, copy buttons, the registry password form,
+// The lesson page: checks, quizzes, hints, solutions, copy buttons,
 // and a live connection that refreshes the page when its lesson file changes.
 "use strict";
 
@@ -175,23 +175,6 @@ function addCopyButtons() {
     });
 }
 
-function setUpPasswordForm() {
-  const form = document.querySelector("form.password");
-  if (!form) {
-    return;
-  }
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const status = form.querySelector(".status");
-    const input = form.querySelector("input[name=password]");
-    const { ok, data } = await postJson("/api/sandbox/password", { password: input.value });
-    status.textContent = ok ? `Password set for ${data.user} on ${data.registry}.` : data.error;
-    if (ok) {
-      input.value = "";
-    }
-  });
-}
-
 // The sandbox panel: the learner's own DOCKER_HOST and DOCKER_CONFIG, once their Docker runs.
 async function showSandbox() {
   const panel = document.querySelector("aside.sandbox");
@@ -286,7 +269,6 @@ if (lesson) {
     });
   });
   addCopyButtons();
-  setUpPasswordForm();
   setUpResetForm();
   showSandbox();
   follow();

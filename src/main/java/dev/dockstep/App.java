@@ -18,6 +18,11 @@ import dev.dockstep.lesson.Variables;
 import dev.dockstep.lesson.LessonRenderer;
 import dev.dockstep.db.Database;
 import dev.dockstep.progress.ProgressStore;
+import dev.dockstep.registry.AccessTokens;
+import dev.dockstep.registry.RegistryLogins;
+import dev.dockstep.registry.Repositories;
+import dev.dockstep.registry.RepositoryBrowser;
+import dev.dockstep.registry.token.DeferredDirectory;
 import dev.dockstep.sandbox.DockerGate;
 import dev.dockstep.sandbox.PerLearnerSandboxes;
 import dev.dockstep.sandbox.RegistryService;
@@ -30,6 +35,7 @@ import dev.dockstep.terminal.TerminalLimits;
 import dev.dockstep.terminal.TerminalSocket;
 import dev.dockstep.terminal.Terminals;
 import dev.dockstep.web.Health;
+import dev.dockstep.web.RegistryPages;
 import dev.dockstep.web.WebServer;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -132,13 +138,16 @@ public final class App {
         LiveCatalog catalog = new LiveCatalog(config.lessonsDir(), Verifier.ARGUMENTS);
         catalog.get().problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
                 .forEach(problem -> out.println("warning: " + problem + " (the lesson is not served)"));
-        SandboxProvider sandboxes = sandboxes(config, data, env, catalog);
+        // The registry's token server starts with the sandboxes, before the database is open; it
+        // asks the accounts, access tokens and repositories once they are wired.
+        DeferredDirectory registryDirectory = new DeferredDirectory();
+        SandboxProvider sandboxes = sandboxes(config, data, env, catalog, registryDirectory);
         CompletableFuture<Void> sandboxStarting = null;
         if (sandboxAtOnce) {
             sandboxStarting = CompletableFuture.runAsync(() -> startSandboxes(sandboxes, data), App::daemonThread);
         }
         try {
-            return wire(config, lock, catalog, sandboxes, sandboxStarting, out);
+            return wire(config, lock, catalog, sandboxes, sandboxStarting, registryDirectory, out);
         } catch (RuntimeException e) {
             if (sandboxStarting != null) {
                 sandboxStarting.handle((ok, failed) -> null).join();
@@ -149,9 +158,11 @@ public final class App {
     }
 
     /** The provider that {@code --sandbox} names, planned but not started. */
-    private static SandboxProvider sandboxes(Config config, Path data, Map<String, String> env, LiveCatalog catalog) {
+    private static SandboxProvider sandboxes(Config config, Path data, Map<String, String> env, LiveCatalog catalog,
+                                             DeferredDirectory registryDirectory) {
         RegistryService registry = config.dockerHub() ? RegistryService.hub()
-                : RegistryService.practice(data.resolve("registry"), config.registryBinary(), config.registryPort());
+                : RegistryService.practice(data.resolve("registry"), config.registryBinary(), config.registryPort(),
+                        registryDirectory);
         java.util.function.Supplier<java.util.List<String>> images = () -> catalog.get().setupImages();
         return switch (config.sandbox()) {
             case PER_LEARNER -> new PerLearnerSandboxes(data.resolve("sandboxes"), registry, images, config.sandboxes(),
@@ -162,7 +173,8 @@ public final class App {
     }
 
     private static App wire(Config config, DataLock lock, LiveCatalog catalog, SandboxProvider sandboxes,
-                            CompletableFuture<Void> sandboxStarting, PrintStream out) {
+                            CompletableFuture<Void> sandboxStarting, DeferredDirectory registryDirectory,
+                            PrintStream out) {
         Database db;
         long dbStart = System.nanoTime();
         try {
@@ -177,18 +189,26 @@ public final class App {
         Daemons daemons = new Daemons(config.checkDeadline());
         sandboxes.onStopped(daemons::forget);
         SandboxTargets targets = new SandboxTargets(sandboxes, daemons);
+        // Checks read the registry as a service identity that may only pull.
         RegistryClient registryClient = new RegistryClient(host -> host.equals(registry.address())
-                ? registry.serviceAccount().map(a -> new Credentials(a.user(), a.password())) : Optional.empty(),
+                ? registry.checksIdentity().map(a -> new Credentials(a.user(), a.secret())) : Optional.empty(),
                 config.checkDeadline());
         StepChecker checker = new StepChecker(new Verifier(config.checkDeadline(), MAX_CONCURRENT_CHECKS),
                 registryClient, targets, store, Clock.systemUTC(),
                 learner -> Variables.forRegistry(learner.name(), registry.address()), new OpenSteps(store, catalog));
-        // A learner's practice-registry password starts as their dockstep password.
-        Accounts accounts = new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()),
-                registry.dockerHub() ? (name, password) -> { } : registry::setPassword);
+        Accounts accounts = new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()));
+        // docker login to the practice registry takes a learner's dockstep password or one of their access tokens.
+        AccessTokens accessTokens = new AccessTokens(db, Clock.systemUTC());
+        Repositories repositories = new Repositories(db, Clock.systemUTC());
+        registryDirectory.become(new RegistryLogins(accounts, accessTokens, repositories,
+                new SignInThrottle(Clock.systemUTC())));
+        RepositoryBrowser browser = new RepositoryBrowser(new RegistryClient(host -> host.equals(registry.address())
+                ? registry.pagesIdentity().map(a -> new Credentials(a.user(), a.secret())) : Optional.empty(),
+                config.checkDeadline()), registry.address(), repositories);
         LiveVerifier live = new LiveVerifier(daemons, targets, catalog, checker);
         WebServer server = new WebServer(catalog, new LessonRenderer(), checker,
                 new Health(sandboxes::health, store, config.limits().heapLimit()), sandboxes, accounts, store, live,
+                registry.dockerHub() ? Optional.empty() : Optional.of(new RegistryPages.Services(accessTokens, browser)),
                 Optional.ofNullable(config.publicUrl()), config.limits());
         catalog.onChange(server::lessonsChanged);
         Path data = config.dataDir().toAbsolutePath().normalize();

@@ -16,8 +16,9 @@ import dev.dockstep.terminal.TerminalSocket;
  *   App, cli                 wire and start everything
  *   web, terminal            HTTP and the WebSocket: translate requests to calls and back
  *   steps                    a learner's steps: decide, record, follow live, prove lessons
+ *   registry                 access tokens, repositories, who may log in to the practice registry
  *   check   sandbox   account   progress
- *   lesson            db
+ *   lesson  registry.token (the token server)   db
  *   common, files             (depend on nothing of ours)
  * </pre>
  */
@@ -58,13 +59,22 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule the_database_is_below_its_users = noClasses().that().resideInAPackage("dev.dockstep.db..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.dockstep.account..", "dev.dockstep.progress..",
-                    "dev.dockstep.check..", "dev.dockstep.sandbox..", "dev.dockstep.steps..", "dev.dockstep.web..");
+                    "dev.dockstep.check..", "dev.dockstep.registry..", "dev.dockstep.sandbox..", "dev.dockstep.steps..",
+                    "dev.dockstep.web..");
 
     /** Sandboxes start Docker for learners; they know nothing of checks, progress or pages. */
     @ArchTest
     static final ArchRule sandboxes_know_nothing_above_them = noClasses().that().resideInAPackage("dev.dockstep.sandbox..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.dockstep.check..", "dev.dockstep.account..",
                     "dev.dockstep.progress..", "dev.dockstep.lesson..")
+            .orShould().dependOnClassesThat().resideInAnyPackage(ABOVE_THE_ENGINE)
+            .orShould().dependOnClassesThat().resideInAPackage("dev.dockstep.registry");
+
+    /** The practice registry's accounts and repositories serve the pages and the token server, never above. */
+    @ArchTest
+    static final ArchRule the_registry_is_below_the_steps_and_the_web = noClasses().that()
+            .resideInAPackage("dev.dockstep.registry..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.dockstep.progress..", "dev.dockstep.sandbox..")
             .orShould().dependOnClassesThat().resideInAnyPackage(ABOVE_THE_ENGINE);
 
     /** The services above the engine never reach up into the web. */
@@ -79,8 +89,8 @@ class ArchitectureTest {
             .resideInAnyPackage("dev.dockstep.common..", "dev.dockstep.files..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.dockstep.account..", "dev.dockstep.bench..",
                     "dev.dockstep.check..", "dev.dockstep.cli..", "dev.dockstep.db..", "dev.dockstep.lesson..",
-                    "dev.dockstep.progress..", "dev.dockstep.sandbox..", "dev.dockstep.steps..",
-                    "dev.dockstep.terminal..", "dev.dockstep.web..");
+                    "dev.dockstep.progress..", "dev.dockstep.registry..", "dev.dockstep.sandbox..",
+                    "dev.dockstep.steps..", "dev.dockstep.terminal..", "dev.dockstep.web..");
 
     /**
      * Services never import io.javalin: the web layer translates HTTP to calls and back. The
@@ -95,4 +105,14 @@ class ArchitectureTest {
     static final ArchRule in_the_terminal_only_its_socket_knows_javalin = noClasses().that()
             .resideInAPackage("dev.dockstep.terminal..").and().doNotBelongToAnyOf(TerminalSocket.class)
             .should().dependOnClassesThat().resideInAPackage("io.javalin..");
+    /**
+     * The registry's token server stands alone: the sandbox starts it, and test-lessons and the
+     * benchmarks run it with no database, so it may use none of the other features.
+     */
+    @ArchTest
+    static final ArchRule registry_token_server_depends_on_no_other_feature = noClasses().that()
+            .resideInAPackage("dev.dockstep.registry.token..").should().dependOnClassesThat().resideInAnyPackage(
+                    "dev.dockstep.account..", "dev.dockstep.check..", "dev.dockstep.lesson..", "dev.dockstep.progress..",
+                    "dev.dockstep.sandbox..", "dev.dockstep.db..", "dev.dockstep.registry")
+            .orShould().dependOnClassesThat().resideInAnyPackage(ABOVE_THE_ENGINE);
 }

@@ -25,16 +25,10 @@ public final class Accounts {
     static final Duration SESSION_LIFE = Duration.ofDays(30);
     private static final int COST = 10;
 
-    /** Gives a new learner their account on the practice registry. */
-    @FunctionalInterface
-    public interface RegistryAccount {
-        void create(String name, char[] password);
-    }
 
     private final Database db;
     private final Clock clock;
     private final SignInThrottle throttle;
-    private final RegistryAccount registry;
     /**
      * Open sessions by token hash, each kept until its own expiry at most (a session's learner
      * never changes, so only signing out drops one sooner), and bounded in number.
@@ -55,11 +49,10 @@ public final class Accounts {
     private record CachedSession(String learner, long expiresAt) {
     }
 
-    public Accounts(Database db, Clock clock, SignInThrottle throttle, RegistryAccount registry) {
+    public Accounts(Database db, Clock clock, SignInThrottle throttle) {
         this.db = db;
         this.clock = clock;
         this.throttle = throttle;
-        this.registry = registry;
     }
 
     /** What became of a sign-up or sign-in. */
@@ -101,7 +94,7 @@ public final class Accounts {
         return Optional.empty();
     }
 
-    /** Creates a learner, their practice-registry account, and a session. */
+    /** Creates a learner and a session; the practice registry knows them by the same name and password. */
     public Outcome signUp(String name, String password) {
         Optional<String> problem = nameProblem(name).or(() -> passwordProblem(password));
         if (problem.isPresent()) {
@@ -130,7 +123,6 @@ public final class Accounts {
         if (!created) {
             return new Outcome.Refused("The name " + name + " is taken; choose another, or sign in.");
         }
-        registry.create(name, password.toCharArray());
         Learner learner = new Learner(name, Learner.Role.LEARNER);
         return new Outcome.SignedIn(learner, newSession(learner));
     }
@@ -160,6 +152,18 @@ public final class Accounts {
         }
         throttle.succeeded(name, address);
         return new Outcome.SignedIn(stored.get().learner(), newSession(stored.get().learner()));
+    }
+
+    /**
+     * Checks a learner's password without opening a session (the practice registry's logins ask
+     * here); the caller throttles guessing. A password bcrypt cannot hold is simply no match.
+     */
+    public Optional<Learner> checkPassword(String name, String password) {
+        if (name == null || password == null || nameProblem(name).isPresent() || passwordProblem(password).isPresent()) {
+            return Optional.empty();
+        }
+        return find(name).filter(stored -> BCrypt.verifyer().verify(password.toCharArray(), stored.hash()).verified)
+                .map(Stored::learner);
     }
 
     /** The learner a session token belongs to, while the session lasts; the role may be a second old. */

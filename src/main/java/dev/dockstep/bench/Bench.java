@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     /** The parts that can be run by name. */
-    public static final List<String> PARTS = List.of("pages", "checks", "classroom", "startup", "sandbox", "terminal");
+    public static final List<String> PARTS = List.of("pages", "checks", "classroom", "startup", "sandbox", "terminal",
+            "registry");
 
     private final PrintStream out;
 
@@ -55,6 +56,9 @@ public final class Bench {
             }
             if (name == null || name.equals("terminal")) {
                 results.put("terminal", new TerminalBench(out).run(work.resolve("terminal")));
+            }
+            if (name == null || name.equals("registry")) {
+                results.put("registry", new RegistryBench(out).run(work.resolve("registry")));
             }
         } finally {
             deleteTree(work);

@@ -20,6 +20,12 @@ final class LoggedInCheck extends CheckKind {
         String login = registry.equals(ImageRef.DOCKER_HUB) ? "docker login" : "docker login " + registry;
         DockerConfigFile.Lookup lookup = DockerConfigFile.lookup(context.dockerConfig(), registry, context.helpers());
         if (lookup instanceof DockerConfigFile.Lookup.Missing missing) {
+            Optional<RegistryRefusals.Refusal> refused = context.refusals().latest("login", context.stepStarted());
+            if (refused.isPresent()) {
+                // docker login was tried and the registry said no: say what it said.
+                return new Verdict.Failed("You are not logged in to " + registry + ": the registry refused the last"
+                        + " login (" + refused.get().reason() + ").", hint(refused.get().reason(), login));
+            }
             return new Verdict.Failed("You are not logged in to " + registry + ": " + missing.why() + ".",
                     "Run `" + login + "` in the terminal where DOCKER_CONFIG=" + context.dockerConfig() + " is set.");
         }
@@ -38,10 +44,24 @@ final class LoggedInCheck extends CheckKind {
         }
         if (refused.isPresent()) {
             return new Verdict.Failed("The login stored for " + registry + " (user " + found.credentials().username()
-                    + ") is refused by the registry: " + refused.get() + ".",
-                    "Log in again with `" + login + "`, checking the user name and password.");
+                    + ") is refused by the registry: " + refused.get() + ".", hint(refused.get(), login));
         }
         return new Verdict.Passed("You are logged in to " + registry + " as " + found.credentials().username() + ".");
+    }
+
+    /** What to do about a refused login: a revoked access token wants a new one, a wrong password another try. */
+    private static String hint(String reason, String login) {
+        String lower = reason.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("too many failed logins")) {
+            return "Wait as long as the registry says, then run `" + login + "` once more, with the right password"
+                    + " or an access token.";
+        }
+        if (lower.contains("revoked")) {
+            return "That access token was revoked. Create a new one on the Access tokens page, or use your dockstep"
+                    + " password, and run `" + login + "` again.";
+        }
+        return "Run `" + login + "` again with your dockstep user name and password, or with an access token from"
+                + " the Access tokens page.";
     }
 
     /** Daemons report a refusal and an unreachable registry alike; only the words differ. */

@@ -13,6 +13,14 @@ final class PulledCheck extends CheckKind {
         ImageRef ref = Verifier.ref(args.get(0));
         boolean pulled = context.docker().pullsSince(context.stepStarted()).stream().anyMatch(id -> same(id, ref));
         if (!pulled) {
+            java.util.Optional<RegistryRefusals.Refusal> denied = context.refusals().latest("pull", context.stepStarted())
+                    .filter(r -> r.repository().map(repo -> lastPart(repo).equals(lastPart(ref.path()))).orElse(false));
+            if (denied.isPresent()) {
+                return new Verdict.Failed("Docker has not pulled " + ref + " since this step began: the registry"
+                        + " refused a pull of " + ref.domain() + "/" + denied.get().repository().orElseThrow() + " ("
+                        + denied.get().reason() + ").", "Pull the repository under your own name: `docker pull " + ref
+                        + "`.");
+            }
             return new Verdict.Failed("Docker has not pulled " + ref + " since this step began.",
                     "Run `docker pull " + ref + "`.");
         }
@@ -21,6 +29,10 @@ final class PulledCheck extends CheckKind {
                     "Pull it again with `docker pull " + ref + "`.");
         }
         return new Verdict.Passed("Docker pulled " + ref + " and it is among your images.");
+    }
+
+    private static String lastPart(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private static boolean same(String eventId, ImageRef ref) {

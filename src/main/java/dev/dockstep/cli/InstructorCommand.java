@@ -71,7 +71,7 @@ final class InstructorCommand {
             }
             Config config = Config.defaults().withDirs(data, Path.of("lessons")).withDatabase(database);
             try (Database db = Database.open(config.databaseUrl())) {
-                work.accept(new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()), (n, p) -> { }));
+                work.accept(new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC())));
             }
         }
     }

@@ -22,25 +22,22 @@ public final class LocalSandbox implements AutoCloseable {
     private Supervisor supervisor;
 
     /**
-     * Plans the sandbox without starting anything.
-     *
-     * @param env the process environment, for {@code DOCKER_HOST} and {@code DOCKER_CONFIG} in host mode
+     * A managed sandbox of its own under {@code dir}, with Debian's {@code dockerd} and
+     * {@code docker-registry} and the registry on a free port, whose learners {@code directory}
+     * holds: for test-lessons and the benchmarks.
      */
-    public LocalSandbox(boolean managed, Path dataDir, String dockerdBinary, String registryBinary, int registryPort,
-                        Map<String, String> env) {
-        this(managed, dataDir, dockerdBinary,
-                RegistryService.practice(dataDir.resolve("registry"), registryBinary, registryPort), env);
+    public static LocalSandbox throwaway(Path dir, dev.dockstep.registry.token.Directory directory) {
+        Path home = dir.toAbsolutePath().normalize();
+        return new LocalSandbox(true, home, "dockerd",
+                RegistryService.practice(home.resolve("registry"), "docker-registry", Ports.free(), directory), Map.of());
     }
 
     /**
-     * A managed sandbox of its own under {@code dir}, with Debian's {@code dockerd} and
-     * {@code docker-registry} and the registry on a free port: for test-lessons and the benchmarks.
+     * Plans the sandbox without starting anything.
+     *
+     * @param registry the registry learners push to; this sandbox starts and stops it
+     * @param env the process environment, for {@code DOCKER_HOST} and {@code DOCKER_CONFIG} in host mode
      */
-    public static LocalSandbox throwaway(Path dir) {
-        return new LocalSandbox(true, dir, "dockerd", "docker-registry", Ports.free(), Map.of());
-    }
-
-    /** @param registry the registry learners push to; this sandbox starts and stops it */
     public LocalSandbox(boolean managed, Path dataDir, String dockerdBinary, RegistryService registry,
                         Map<String, String> env) {
         this.managed = managed;
@@ -116,14 +113,9 @@ public final class LocalSandbox implements AutoCloseable {
         return registry.port();
     }
 
-    /** Sets a learner's password on the practice registry (see {@link RegistryService#setPassword}). */
-    public void setPassword(String user, char[] password) {
-        registry.setPassword(user, password);
-    }
-
-    /** dockstep's read account on the practice registry, once it has started. */
-    public Optional<RegistryService.ServiceAccount> serviceAccount() {
-        return registry.serviceAccount();
+    /** The identity dockstep's checks read the practice registry as, once it has started. */
+    public Optional<dev.dockstep.registry.token.ServiceIdentity> checksIdentity() {
+        return registry.checksIdentity();
     }
 
     /** The managed daemon, while it runs. */

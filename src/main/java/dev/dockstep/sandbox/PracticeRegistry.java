@@ -9,49 +9,40 @@ import java.util.List;
 
 /**
  * The CNCF distribution registry (Debian's {@code docker-registry}), started with a config of our
- * own: filesystem storage under {@code dir}, loopback only, and basic auth from an htpasswd file.
+ * own: filesystem storage under {@code dir}, deletes allowed, loopback only, token authentication
+ * with dockstep as the token server (Docker Hub's scheme), and notifications of pushes to it.
  */
 public final class PracticeRegistry implements AutoCloseable {
     private final int port;
-    private final Htpasswd accounts;
     private final ManagedProcess process;
 
-    private PracticeRegistry(int port, Htpasswd accounts, ManagedProcess process) {
+    private PracticeRegistry(int port, ManagedProcess process) {
         this.port = port;
-        this.accounts = accounts;
         this.process = process;
     }
 
     /**
-     * Writes the registry's config and starts it on {@code 127.0.0.1:port}.
-     *
-     * @throws SandboxException with one line saying what went wrong and what to do
+     * How the registry authenticates: it sends clients to {@code realm} for a token, trusts tokens
+     * signed by a certificate in {@code rootCertBundle}, and reports pushes and deletions to
+     * {@code notifyUrl} with {@code notifySecret} as a bearer token.
      */
-    public static PracticeRegistry start(Path dir, String registryBinary, int port, Duration timeout) {
-        Path home = dir.toAbsolutePath().normalize();
-        return start(home, registryBinary, port, timeout, """
-                  htpasswd:
-                    realm: dockstep
-                    path: %s
-                """.formatted(home.resolve("htpasswd")));
+    public record TokenAuth(String realm, String service, String issuer, Path rootCertBundle, String notifyUrl,
+                            String notifySecret) {
+        @Override
+        public String toString() {
+            return "TokenAuth[" + realm + ", " + service + ", " + issuer + ", " + rootCertBundle + ", " + notifyUrl
+                    + ", secret hidden]";
+        }
     }
 
     /**
-     * Starts the registry with token authentication (Docker Hub's scheme): it sends clients to
-     * {@code realm} for a token, and trusts tokens signed by a certificate in {@code rootCertBundle}.
+     * Writes the registry's config (0600: it holds the notification secret) and starts it on
+     * {@code 127.0.0.1:port}.
+     *
+     * @throws SandboxException with one line saying what went wrong and what to do
      */
-    public static PracticeRegistry startWithTokenAuth(Path dir, String registryBinary, int port, Duration timeout,
-                                                      String realm, String service, String issuer, Path rootCertBundle) {
-        return start(dir.toAbsolutePath().normalize(), registryBinary, port, timeout, """
-                  token:
-                    realm: %s
-                    service: %s
-                    issuer: %s
-                    rootcertbundle: %s
-                """.formatted(realm, service, issuer, rootCertBundle.toAbsolutePath()));
-    }
-
-    private static PracticeRegistry start(Path home, String registryBinary, int port, Duration timeout, String auth) {
+    public static PracticeRegistry start(Path dir, String registryBinary, int port, Duration timeout, TokenAuth auth) {
+        Path home = dir.toAbsolutePath().normalize();
         String binary = ManagedProcess.findBinary(registryBinary, "docker-registry");
         Path config = home.resolve("config.yml");
         Path pidFile = home.resolve("registry.pid");
@@ -60,13 +51,15 @@ public final class PracticeRegistry implements AutoCloseable {
             throw new SandboxException("port " + port + " is already in use, so the practice registry cannot start;"
                     + " choose another with --registry-port");
         }
-        Htpasswd accounts = new Htpasswd(home.resolve("htpasswd"));
         try {
             Files.createDirectories(home.resolve("storage"));
-            if (!Files.exists(accounts.file())) {
-                Files.createFile(accounts.file());
-            }
-            Files.writeString(config, configYaml(home, port, auth), StandardCharsets.UTF_8);
+            // An older dockstep kept registry passwords here; the token server made them useless.
+            Files.deleteIfExists(home.resolve("htpasswd"));
+            Path temp = Files.createTempFile(home, ".config", ".yml", java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, configYaml(home, port, auth), StandardCharsets.UTF_8);
+            Files.move(temp, config, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new SandboxException("cannot write the registry's files under " + home + ": " + e.getMessage(), e);
         }
@@ -79,10 +72,10 @@ public final class PracticeRegistry implements AutoCloseable {
             throw new SandboxException("cannot write " + pidFile + ": " + e.getMessage(), e);
         }
         Waits.until(process, timeout, () -> Waits.httpAnswers(port, "/v2/"));
-        return new PracticeRegistry(port, accounts, process);
+        return new PracticeRegistry(port, process);
     }
 
-    private static String configYaml(Path home, int port, String auth) {
+    private static String configYaml(Path home, int port, TokenAuth auth) {
         return """
                 version: 0.1
                 log:
@@ -97,7 +90,24 @@ public final class PracticeRegistry implements AutoCloseable {
                 http:
                   addr: 127.0.0.1:%d
                 auth:
-                %s""".formatted(home.resolve("storage"), port, auth);
+                  token:
+                    realm: %s
+                    service: %s
+                    issuer: %s
+                    rootcertbundle: %s
+                notifications:
+                  endpoints:
+                    - name: dockstep
+                      url: %s
+                      headers:
+                        Authorization: [Bearer %s]
+                      timeout: 2s
+                      threshold: 10
+                      backoff: 1s
+                      ignore:
+                        actions: [pull]
+                """.formatted(home.resolve("storage"), port, auth.realm(), auth.service(), auth.issuer(),
+                auth.rootCertBundle().toAbsolutePath(), auth.notifyUrl(), auth.notifySecret());
     }
 
     /** The address learners use in image names; Docker allows plain HTTP to localhost. */
@@ -107,10 +117,6 @@ public final class PracticeRegistry implements AutoCloseable {
 
     public int port() {
         return port;
-    }
-
-    public Htpasswd accounts() {
-        return accounts;
     }
 
     public long pid() {

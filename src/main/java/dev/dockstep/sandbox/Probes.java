@@ -6,10 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -49,19 +47,20 @@ final class Probes {
 
     /**
      * Whether the registry at {@code apiUrl} answers, and is the one dockstep started: only that
-     * one knows dockstep's random read account, so a stranger listening on the port answers 401.
+     * one trusts dockstep's signing key, so a stranger listening on the port refuses {@code token}.
+     *
+     * @param token a token signed by dockstep that opens {@code /v2/}; empty for a registry that is not ours
      */
-    static Map<String, String> registry(String apiUrl, Optional<RegistryService.ServiceAccount> account) {
+    static Map<String, String> registry(String apiUrl, Optional<String> token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl)).timeout(TIMEOUT).GET();
-        account.ifPresent(a -> request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                (a.user() + ":" + a.password()).getBytes(StandardCharsets.UTF_8))));
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         try {
             int status = HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status == 200 || (status == 401 && account.isEmpty())) {
+            if (status == 200 || (status == 401 && token.isEmpty())) {
                 return ok();
             }
             if (status == 401) {
-                return down("something answers at " + apiUrl + " but does not know dockstep's account;"
+                return down("something answers at " + apiUrl + " but does not trust dockstep's tokens;"
                         + " another registry may have taken the port");
             }
             return down("the registry at " + apiUrl + " answered HTTP " + status);

@@ -1,14 +1,19 @@
 package dev.dockstep.sandbox;
 
-import dev.dockstep.common.Tokens;
+import dev.dockstep.registry.token.Directory;
+import dev.dockstep.registry.token.MemoryDirectory;
+import dev.dockstep.registry.token.ServiceIdentity;
+import dev.dockstep.registry.token.TokenService;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The registry learners push to: dockstep's practice registry (a {@link PracticeRegistry} on
- * 127.0.0.1 with an account per learner and one for dockstep's own reads), or real Docker Hub,
- * where nothing runs here and no password is kept.
+ * 127.0.0.1 that trusts tokens from dockstep's {@link TokenService}), or real Docker Hub, where
+ * nothing runs here and no password is kept.
  */
 public final class RegistryService implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -17,58 +22,59 @@ public final class RegistryService implements AutoCloseable {
     private final Path dir;
     private final String binary;
     private final int port;
+    private final TokenService tokens;
     private volatile PracticeRegistry registry;
-    private volatile ServiceAccount service;
     private Supervisor supervisor;
 
-    /**
-     * dockstep's own account on the practice registry, for reading manifests. Its password is
-     * random, lives only in memory, and changes every start; learner names cannot contain '-'.
-     */
-    public record ServiceAccount(String user, String password) {
-        static final String USER = "dockstep-checker";
-
-        @Override
-        public String toString() {
-            return "ServiceAccount[" + user + ", password hidden]";
-        }
-    }
-
-    private RegistryService(boolean dockerHub, Path dir, String binary, int port) {
+    private RegistryService(boolean dockerHub, Path dir, String binary, int port, TokenService tokens) {
         this.dockerHub = dockerHub;
         this.dir = dir == null ? null : dir.toAbsolutePath().normalize();
         this.binary = binary;
         this.port = port;
+        this.tokens = tokens;
     }
 
-    /** The practice registry under {@code dir}, on {@code 127.0.0.1:port}, once {@link #start}ed. */
+    /**
+     * The practice registry under {@code dir}, on {@code 127.0.0.1:port}, once {@link #start}ed;
+     * its token server keeps its signing key in {@code dir/token} and asks {@code directory} who
+     * may log in and what is known of repositories.
+     */
+    public static RegistryService practice(Path dir, String binary, int port, Directory directory) {
+        Path home = dir.toAbsolutePath().normalize();
+        return new RegistryService(false, home, binary, port,
+                new TokenService(home.resolve("token"), directory, Clock.systemUTC()));
+    }
+
+    /** A practice registry whose learners live in memory (see {@link MemoryDirectory}): for throwaway sandboxes. */
     public static RegistryService practice(Path dir, String binary, int port) {
-        return new RegistryService(false, dir, binary, port);
+        return practice(dir, binary, port, new MemoryDirectory());
     }
 
     /** Real Docker Hub: learners push under their Docker Hub name; nothing runs here. */
     public static RegistryService hub() {
-        return new RegistryService(true, null, null, 0);
+        return new RegistryService(true, null, null, 0, null);
     }
 
-    /** Starts the practice registry and gives dockstep a fresh read account on it. */
+    /** Starts the token server, then the practice registry that trusts it. */
     public void start() {
         if (dockerHub) {
             return;
         }
-        PracticeRegistry started = PracticeRegistry.start(dir, binary, port, START_TIMEOUT);
         try {
-            String password = Tokens.urlSafe(24);
-            started.accounts().put(ServiceAccount.USER, password.toCharArray(), Htpasswd.RANDOM_SECRET_COST);
-            service = new ServiceAccount(ServiceAccount.USER, password);
-            registry = started;
+            tokens.start();
+        } catch (IllegalStateException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
+        PracticeRegistry.TokenAuth auth = new PracticeRegistry.TokenAuth(tokens.realm(), TokenService.SERVICE,
+                TokenService.ISSUER, tokens.rootCertBundle(), tokens.notifyUrl(), tokens.notifySecret());
+        try {
+            registry = PracticeRegistry.start(dir, binary, port, START_TIMEOUT, auth);
         } catch (RuntimeException e) {
-            started.close();
+            tokens.close();
             throw e;
         }
-        // Its accounts file keeps dockstep's read account, so a restarted registry knows it too.
         supervisor = Supervisor.watch("the practice registry", () -> registry != null && registry.isAlive(),
-                () -> registry = PracticeRegistry.start(dir, binary, port, START_TIMEOUT), Duration.ofMillis(500));
+                () -> registry = PracticeRegistry.start(dir, binary, port, START_TIMEOUT, auth), Duration.ofMillis(500));
     }
 
     /** True when learners push to real Docker Hub. */
@@ -92,34 +98,17 @@ public final class RegistryService implements AutoCloseable {
     }
 
     /**
-     * Sets a learner's password on the practice registry, which reads its accounts file again on
-     * the next request.
-     *
-     * @throws SandboxException on Docker Hub, or when the registry has not started
-     */
-    public void setPassword(String user, char[] password) {
-        if (dockerHub) {
-            throw new SandboxException("no Docker Hub password is kept here; set yours on hub.docker.com");
-        }
-        PracticeRegistry running = registry;
-        if (running == null) {
-            throw new SandboxException("the practice registry is not running");
-        }
-        running.accounts().put(user, password);
-    }
-
-    /**
      * {@code {"status":"ok"}} when the registry answers and, for the practice registry, is the one
-     * dockstep started; else {@code down} with a reason.
+     * dockstep started (it accepts a token signed by dockstep's key); else {@code down} with a reason.
      */
-    public java.util.Map<String, String> health() {
+    public Map<String, String> health() {
         if (dockerHub) {
             return Probes.registry(apiUrl(), Optional.empty());
         }
         if (registry == null) {
             return Probes.down("the practice registry is not running");
         }
-        java.util.Map<String, String> probe = Probes.registry(apiUrl(), serviceAccount());
+        Map<String, String> probe = Probes.registry(apiUrl(), Optional.of(tokens.probeToken()));
         Optional<String> trouble = supervisor == null ? Optional.empty() : supervisor.trouble();
         if (trouble.isPresent()) {
             return Probes.down(trouble.get() + ("ok".equals(probe.get("status")) ? "" : "; " + probe.get("reason")));
@@ -127,9 +116,19 @@ public final class RegistryService implements AutoCloseable {
         return probe;
     }
 
-    /** dockstep's read account on the practice registry, once it has started. */
-    public Optional<ServiceAccount> serviceAccount() {
-        return Optional.ofNullable(service);
+    /** The practice registry's token server, once it has started; empty for Docker Hub. */
+    public Optional<TokenService> tokens() {
+        return dockerHub || registry == null ? Optional.empty() : Optional.of(tokens);
+    }
+
+    /** The identity dockstep's checks read the practice registry as: it may pull, nothing else. */
+    public Optional<ServiceIdentity> checksIdentity() {
+        return tokens().map(TokenService::checks);
+    }
+
+    /** The identity the repository pages use: it may also list the registry and delete tags. */
+    public Optional<ServiceIdentity> pagesIdentity() {
+        return tokens().map(TokenService::pages);
     }
 
     public Optional<PracticeRegistry> process() {
@@ -144,8 +143,14 @@ public final class RegistryService implements AutoCloseable {
         }
         PracticeRegistry running = registry;
         registry = null;
-        if (running != null) {
-            running.close();
+        try {
+            if (running != null) {
+                running.close();
+            }
+        } finally {
+            if (tokens != null) {
+                tokens.close();
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.dockstep.lesson.Lesson;
 import dev.dockstep.lesson.Quiz;
 import dev.dockstep.lesson.Step;
 import dev.dockstep.lesson.Variables;
+import dev.dockstep.registry.token.MemoryDirectory;
 import dev.dockstep.sandbox.LocalSandbox;
 import dev.dockstep.sandbox.SandboxException;
 import java.io.IOException;
@@ -188,7 +189,8 @@ public final class LessonProver {
 
     /**
      * One lesson's throwaway sandbox: the same {@link LocalSandbox} the server runs (a managed
-     * dockerd, the practice registry and dockstep's read account), plus a learner account.
+     * dockerd, the practice registry with dockstep as its token server, and the checks' read
+     * identity), plus a learner whom the token server knows by a random password.
      */
     private static final class Sandbox implements AutoCloseable {
         private final Path dir;
@@ -204,10 +206,9 @@ public final class LessonProver {
         }
 
         static Sandbox start(Path dir, Duration solutionDeadline) {
-            LocalSandbox local = LocalSandbox.throwaway(dir);
-            local.start();
             String password = randomSecret();
-            local.setPassword(USER, password.toCharArray());
+            LocalSandbox local = LocalSandbox.throwaway(dir, new MemoryDirectory().learner(USER, password));
+            local.start();
             return new Sandbox(dir, local, password, solutionDeadline);
         }
 
@@ -224,7 +225,7 @@ public final class LessonProver {
         }
 
         Credentials service() {
-            return local.serviceAccount().map(a -> new Credentials(a.user(), a.password())).orElseThrow();
+            return local.checksIdentity().map(a -> new Credentials(a.user(), a.secret())).orElseThrow();
         }
 
         void seed(List<String> images) {

@@ -4,10 +4,13 @@ import dev.dockstep.account.Learner;
 import dev.dockstep.check.CredentialHelpers;
 import dev.dockstep.check.Daemons;
 import dev.dockstep.check.DockerUnavailable;
+import dev.dockstep.check.RegistryRefusals;
 import dev.dockstep.common.Messages;
+import dev.dockstep.sandbox.RegistryService;
 import dev.dockstep.sandbox.Sandbox;
 import dev.dockstep.sandbox.SandboxException;
 import dev.dockstep.sandbox.SandboxProvider;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,7 +41,16 @@ public final class SandboxTargets implements StepChecker.Targets, LiveVerifier.S
         CredentialHelpers helpers = sandbox.user()
                 .map(user -> CredentialHelpers.asUser(user.uid(), user.gid(), sandbox.home()))
                 .orElseGet(() -> CredentialHelpers.onPath(Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin")));
-        return new StepChecker.Target(daemons.of(sandbox.dockerHost()).facts(), sandbox.dockerConfig(), helpers);
+        // What the practice registry's token server refused this learner, so a failing check can say why.
+        RegistryService registry = sandboxes.registry();
+        RegistryRefusals refusals = since -> registry.tokens()
+                .map(tokens -> tokens.refusals(learner.name(), since).stream()
+                        .map(r -> new RegistryRefusals.Refusal(r.at(), r.action(), Optional.ofNullable(r.repository()),
+                                r.reason()))
+                        .toList())
+                .orElse(List.of());
+        return new StepChecker.Target(daemons.of(sandbox.dockerHost()).facts(), sandbox.dockerConfig(), helpers,
+                refusals);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.dockstep.steps;
 import dev.dockstep.check.CheckContext;
 import dev.dockstep.check.CheckResult;
 import dev.dockstep.check.CredentialHelpers;
+import dev.dockstep.check.RegistryRefusals;
 import dev.dockstep.check.DockerFacts;
 import dev.dockstep.check.DockerUnavailable;
 import dev.dockstep.check.RegistryClient;
@@ -48,10 +49,10 @@ public final class StepChecker {
     private final OpenSteps open;
 
     /**
-     * Where one learner's checks look: their daemon, their CLI config folder, and how their
-     * credential helpers may be asked.
+     * Where one learner's checks look: their daemon, their CLI config folder, how their
+     * credential helpers may be asked, and what the registry refused them lately.
      */
-    public record Target(DockerFacts docker, Path dockerConfig, CredentialHelpers helpers) {
+    public record Target(DockerFacts docker, Path dockerConfig, CredentialHelpers helpers, RegistryRefusals refusals) {
     }
 
     /** Finds a learner's {@link Target}; a sandbox that cannot be had is {@link DockerUnavailable}. */
@@ -159,7 +160,7 @@ public final class StepChecker {
         }
         return verifier.verify(step.checks(), variables::apply, new CheckContext(target.docker(), registry,
                 target.dockerConfig(), stepStarted(learner, lesson, step), target.helpers(),
-                java.util.Optional.of(variables.user())));
+                java.util.Optional.of(variables.user()), target.refusals()));
     }
 
     /**

@@ -123,21 +123,6 @@ final class Api {
         return body;
     }
 
-    /** {@code {"password":"…"}}: sets the learner's password on the practice registry. */
-    void registryPassword(Context ctx) {
-        Learner learner = Auth.require(ctx);
-        String password = json(ctx).path("password").asText("");
-        Accounts.passwordProblem(password).ifPresent(problem -> {
-            throw new BadRequestResponse(problem);
-        });
-        try {
-            sandboxes.registry().setPassword(learner.name(), password.toCharArray());
-        } catch (SandboxException e) {
-            throw new BadRequestResponse(sentence(e.getMessage()));
-        }
-        ctx.json(Map.of("user", learner.name(), "registry", sandboxes.registry().address()));
-    }
-
     void check(Context ctx) {
         Learner learner = Auth.require(ctx);
         limits.check(learner);

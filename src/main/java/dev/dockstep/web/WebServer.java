@@ -35,6 +35,7 @@ public final class WebServer {
     private final Api api;
     private final AccountPages accountPages;
     private final InstructorPages instructor;
+    private final RegistryPages registry;
     private final Events events;
     private final LiveVerifier live;
     private final ThymeleafRenderer thymeleaf = new ThymeleafRenderer();
@@ -42,12 +43,13 @@ public final class WebServer {
 
     /**
      * @param live told which lessons learners have open, so that their steps pass without a click
+     * @param registry the practice registry's access tokens and repositories; empty for Docker Hub
      * @param publicUrl the address learners type ({@code --public-url}), if one was given
      * @param limits what any one visitor may make the server hold or do
      */
     public WebServer(Supplier<Catalog> catalog, LessonRenderer renderer, StepChecker checker, Health health,
                      SandboxProvider sandboxes, Accounts accounts, ProgressStore store, LiveVerifier live,
-                     Optional<URI> publicUrl, Limits limits) {
+                     Optional<RegistryPages.Services> registry, Optional<URI> publicUrl, Limits limits) {
         RateLimits rates = new RateLimits(limits);
         this.live = live;
         this.limits = limits;
@@ -58,6 +60,7 @@ public final class WebServer {
         this.api = new Api(catalog, checker, health, sandboxes, store, rates);
         this.accountPages = new AccountPages(accounts, auth, rates, events);
         this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store));
+        this.registry = new RegistryPages(registry);
         store.onChange(() -> events.toInstructors("progress-changed", Map.of()));
     }
 
@@ -121,7 +124,6 @@ public final class WebServer {
         r.get("/api/courses", api::courses);
         r.get("/api/progress", api::progress);
         r.get("/api/sandbox", api::sandbox);
-        r.post("/api/sandbox/password", api::registryPassword);
         r.post("/api/sandbox/reset", api::resetSandbox);
         r.post("/api/check/{course}/{lesson}/{step}", api::check);
         r.sse("/events", this::events);
@@ -129,6 +131,24 @@ public final class WebServer {
             r.wsBeforeUpgrade(TerminalSocket.PATH, terminal::beforeUpgrade);
             r.ws(TerminalSocket.PATH, terminal::configure);
         }
+
+        // The practice registry, as Docker Hub has it: access tokens and repositories.
+        r.get("/tokens", registry::tokensPage);
+        r.post("/tokens", registry::createToken);
+        r.post("/tokens/revoke", registry::revokeToken);
+        r.get("/repositories", registry::repositoriesPage);
+        r.post("/repositories", registry::createRepository);
+        r.post("/repositories/visibility", registry::setVisibility);
+        r.post("/repositories/delete-tag", registry::deleteTag);
+        r.get("/repositories/<name>", registry::repositoryPage);
+        r.get("/api/tokens", registry::apiTokens);
+        r.post("/api/tokens", registry::apiCreateToken);
+        r.post("/api/tokens/{id}/revoke", registry::apiRevokeToken);
+        r.get("/api/repositories", registry::apiRepositories);
+        r.post("/api/repositories", registry::apiCreateRepository);
+        r.post("/api/repositories/visibility", registry::apiSetVisibility);
+        r.post("/api/repositories/delete-tag", registry::apiDeleteTag);
+        r.get("/api/repositories/<name>", registry::apiRepository);
 
         r.exception(Auth.SignInFirst.class, (e, ctx) -> {
             if (isApi(ctx)) {

@@ -62,7 +62,9 @@ class CredentialHelpersIT {
                 ((CredentialHelpers.Answer.Missing) answer).why());
         assertTrue(seconds < 60, "returned after " + seconds + " s, not never");
         long pid = Long.parseLong(Files.readString(bin.resolve("hangs.pid")).strip());
-        assertTrue(ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "the helper was killed");
+        // A kill lands, and the JVM reaps the child, a moment after it is sent.
+        org.awaitility.Awaitility.await("the helper was killed").atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
 
     @Test

@@ -124,7 +124,7 @@ class ServeCommandIT {
                         .findFirst().orElseThrow(() -> new AssertionError("no blob in the registry's storage"));
             }
             for (Path secret : List.of(data.resolve("progress.db"), data.resolve("progress.db-wal"),
-                    data.resolve("registry/htpasswd"), blob, data.resolve("sandboxes/slots"),
+                    data.resolve("registry/token/signing-key.pem"), blob, data.resolve("sandboxes/slots"),
                     sandbox.dockerConfig().resolve("config.json"))) {
                 Cli.Result read = Cli.run(List.of("runuser", "-u", "nobody", "--", "cat", secret.toString()), Map.of(), "");
                 assertTrue(read.exitCode() != 0 && read.output().contains("Permission denied"), secret + ": " + read.output());

@@ -6,6 +6,8 @@ import com.github.dockerjava.api.DockerClient;
 import dev.dockstep.sandbox.DockerClients;
 import dev.dockstep.sandbox.ManagedDaemon;
 import dev.dockstep.sandbox.OfflineImages;
+import dev.dockstep.registry.token.MemoryDirectory;
+import dev.dockstep.registry.token.TokenService;
 import dev.dockstep.sandbox.PracticeRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +21,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Gives a test class its own throwaway Docker: a real dockerd (own socket, data root and exec
- * root under a temporary folder), the practice registry with one htpasswd account, and offline
- * images. Everything is stopped by PID after the class, whether its tests passed or not.
+ * root under a temporary folder), the practice registry with dockstep's token server in front of
+ * it and one learner account ({@link #USER}, {@link #PASSWORD}), and offline images. Everything
+ * is stopped by PID after the class, whether its tests passed or not.
  *
  * <pre>{@code @RegisterExtension static final RealDocker docker = new RealDocker();}</pre>
  */
@@ -33,6 +36,8 @@ public final class RealDocker implements BeforeAllCallback, AfterAllCallback {
     private ManagedDaemon daemon;
     private PracticeRegistry registry;
     private int registryPort;
+    private final MemoryDirectory directory = new MemoryDirectory().learner(USER, PASSWORD);
+    private TokenService tokens;
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
@@ -40,8 +45,9 @@ public final class RealDocker implements BeforeAllCallback, AfterAllCallback {
         Files.createDirectories(dockerConfig());
         registryPort = Ports.free();
         startDaemon();
+        tokens = new TokenService(dir.resolve("token"), directory, java.time.Clock.systemUTC());
+        tokens.start();
         startRegistry();
-        registry.accounts().put(USER, PASSWORD.toCharArray());
     }
 
     @Override
@@ -49,8 +55,14 @@ public final class RealDocker implements BeforeAllCallback, AfterAllCallback {
         try {
             stopRegistry();
         } finally {
-            stopDaemon();
-            deleteTree(dir);
+            try {
+                if (tokens != null) {
+                    tokens.close();
+                }
+            } finally {
+                stopDaemon();
+                deleteTree(dir);
+            }
         }
     }
 
@@ -67,7 +79,19 @@ public final class RealDocker implements BeforeAllCallback, AfterAllCallback {
     }
 
     public void startRegistry() {
-        registry = PracticeRegistry.start(dir.resolve("registry"), "docker-registry", registryPort, START);
+        registry = PracticeRegistry.start(dir.resolve("registry"), "docker-registry", registryPort, START,
+                new PracticeRegistry.TokenAuth(tokens.realm(), TokenService.SERVICE, TokenService.ISSUER,
+                        tokens.rootCertBundle(), tokens.notifyUrl(), tokens.notifySecret()));
+    }
+
+    /** The registry's token server, whose learners are {@link #directory()}'s. */
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    /** Who the token server lets in: {@link #USER} with {@link #PASSWORD}, and whoever a test adds. */
+    public MemoryDirectory directory() {
+        return directory;
     }
 
     public void stopRegistry() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.harness.Cli;
 import dev.dockstep.harness.RealDocker;
+import dev.dockstep.registry.token.MemoryDirectory;
 import dev.dockstep.harness.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,8 +52,12 @@ class PerLearnerSandboxesIT {
         RealDocker.deleteTree(data);
     }
 
+    /** Who the practice registry's token server lets in. */
+    private final MemoryDirectory learners = new MemoryDirectory();
+
     private PerLearnerSandboxes start(PerLearnerSandboxes.Options options) {
-        RegistryService registry = RegistryService.practice(data.resolve("registry"), "docker-registry", Ports.free());
+        RegistryService registry = RegistryService.practice(data.resolve("registry"), "docker-registry", Ports.free(),
+                learners);
         sandboxes = new PerLearnerSandboxes(data.resolve("sandboxes"), registry, () -> SETUP, options,
                 DockerGate::forSandbox, Clock.systemUTC());
         sandboxes.start();
@@ -172,7 +177,7 @@ class PerLearnerSandboxesIT {
         Sandbox alice = sandboxes.forLearner("alice");
         docker(alice, "tag", "backend:0.1", "mine:1").requireSuccess();
         docker(alice, "rmi", "frontend:0.1").requireSuccess();
-        sandboxes.registry().setPassword("alice", "alice-password".toCharArray());
+        learners.learner("alice", "alice-password");
         Cli.run(List.of("docker", "login", alice.registry(), "-u", "alice", "--password-stdin"),
                 Map.of("DOCKER_HOST", alice.learnerDockerHost(), "DOCKER_CONFIG", alice.dockerConfig().toString()),
                 "alice-password").requireSuccess();

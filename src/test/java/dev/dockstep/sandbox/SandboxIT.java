@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockstep.sandbox.Ports;
 import dev.dockstep.harness.RealDocker;
+import dev.dockstep.registry.token.MemoryDirectory;
+import dev.dockstep.registry.token.TokenService;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,21 +52,40 @@ class SandboxIT {
     }
 
     @Test
-    void the_registry_refuses_anonymous_requests_and_accepts_its_htpasswd_account() throws Exception {
+    void the_registry_refuses_anonymous_and_basic_requests_and_accepts_a_token_signed_by_dockstep() throws Exception {
         int port = Ports.free();
-        try (PracticeRegistry registry = PracticeRegistry.start(dir.resolve("registry"), "docker-registry", port, START)) {
-            registry.accounts().put("alice", "s3cret-pass".toCharArray());
-            assertEquals(401, get(port, null));
-            assertEquals(401, get(port, "alice:wrong"));
-            assertEquals(200, get(port, "alice:s3cret-pass"));
+        try (TokenService tokens = new TokenService(dir.resolve("token"), new MemoryDirectory().learner("alice",
+                "s3cret-pass"), java.time.Clock.systemUTC())) {
+            tokens.start();
+            try (PracticeRegistry registry = PracticeRegistry.start(dir.resolve("registry"), "docker-registry", port,
+                    START, auth(tokens))) {
+                assertEquals(401, get(port, null));
+                assertEquals(401, get(port, "alice:s3cret-pass"), "a password opens nothing at the registry itself");
+                assertEquals(200, status(port, "Bearer " + tokens.probeToken()));
+                assertTrue(Files.readString(dir.resolve("registry/config.yml")).contains("realm: " + tokens.realm()));
+                assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                        Files.getPosixFilePermissions(dir.resolve("registry/config.yml")), "it holds a secret");
+            }
         }
+    }
+
+    /** Where a registry that will not start anyway sends clients: nowhere in particular. */
+    private static PracticeRegistry.TokenAuth auth(TokenService tokens) {
+        return new PracticeRegistry.TokenAuth(tokens.realm(), TokenService.SERVICE, TokenService.ISSUER,
+                tokens.rootCertBundle(), tokens.notifyUrl(), tokens.notifySecret());
+    }
+
+    private static PracticeRegistry.TokenAuth nowhere() {
+        return new PracticeRegistry.TokenAuth("http://127.0.0.1:9/token", "s", "i", Path.of("/nonexistent.pem"),
+                "http://127.0.0.1:9/notify", "secret");
     }
 
     @Test
     void a_registry_port_in_use_is_one_clear_message() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             SandboxException e = assertThrows(SandboxException.class, () ->
-                    PracticeRegistry.start(dir.resolve("registry"), "docker-registry", taken.getLocalPort(), START));
+                    PracticeRegistry.start(dir.resolve("registry"), "docker-registry", taken.getLocalPort(), START,
+                            nowhere()));
             assertEquals("port " + taken.getLocalPort() + " is already in use, so the practice registry cannot start;"
                     + " choose another with --registry-port", e.getMessage());
         }
@@ -76,7 +97,8 @@ class SandboxIT {
                 () -> ManagedDaemon.start(dir.resolve("docker"), "dockerd-not-installed", START));
         assertEquals("dockerd-not-installed was not found; install it with: apt-get install docker.io", daemon.getMessage());
         SandboxException registry = assertThrows(SandboxException.class,
-                () -> PracticeRegistry.start(dir.resolve("registry"), "/nowhere/docker-registry", Ports.free(), START));
+                () -> PracticeRegistry.start(dir.resolve("registry"), "/nowhere/docker-registry", Ports.free(), START,
+                        nowhere()));
         assertEquals("/nowhere/docker-registry was not found; install it with: apt-get install docker-registry",
                 registry.getMessage());
     }
@@ -132,10 +154,14 @@ class SandboxIT {
     }
 
     private int get(int port, String credentials) throws Exception {
+        return status(port, credentials == null ? null : "Basic " + Base64.getEncoder()
+                .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private int status(int port, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"));
-        if (credentials != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }

@@ -1,6 +1,7 @@
 package dev.dockstep.steps;
 
 import dev.dockstep.check.CredentialHelpers;
+import dev.dockstep.check.RegistryRefusals;
 import dev.dockstep.check.Daemons;
 import dev.dockstep.check.RegistryClient;
 import dev.dockstep.check.Verifier;
@@ -60,7 +61,8 @@ class LiveVerifierIT {
         StepChecker checker = new StepChecker(new Verifier(Duration.ofSeconds(5), 4),
                 new RegistryClient(host -> Optional.empty(), Duration.ofSeconds(5)),
                 learner -> new StepChecker.Target(daemons.of(dockers.get(learner.name()).dockerHost()).facts(),
-                        dockers.get(learner.name()).dockerConfig(), CredentialHelpers.onPath("/usr/bin")),
+                        dockers.get(learner.name()).dockerConfig(), CredentialHelpers.onPath("/usr/bin"),
+                        RegistryRefusals.NONE),
                 store, Clock.systemUTC(), learner -> Variables.forRegistry(learner.name(), REGISTRY),
                 new OpenSteps(store, () -> catalog));
         live = new LiveVerifier(daemons, new LiveVerifier.Sandboxes() {

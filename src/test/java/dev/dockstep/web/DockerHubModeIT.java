@@ -43,11 +43,10 @@ class DockerHubModeIT {
         String page = web.get("/courses/hub/tag").body();
         assertTrue(page.contains("hubuser1/backend:0.1"), "{{repo}} is the bare Docker Hub name");
         assertFalse(page.contains("docker.io/hubuser1"), page);
-        assertFalse(page.contains("Set your registry password"), "no password form for Docker Hub");
-        var refused = web.postJson("/api/sandbox/password", "{\"password\":\"some-hub-password\"}");
-        assertEquals(400, refused.statusCode());
-        assertEquals("No Docker Hub password is kept here; set yours on hub.docker.com.",
-                WebClient.json(refused).get("error").asText());
+        var tokens = web.get("/api/tokens");
+        assertEquals(404, tokens.statusCode(), "access tokens and repositories live on Docker Hub");
+        assertEquals("This server's learners use Docker Hub: manage your repositories and access tokens at"
+                + " https://hub.docker.com.", WebClient.json(tokens).get("error").asText());
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.dockstep.harness.RealDocker;
 import dev.dockstep.harness.RealPostgres;
 import dev.dockstep.progress.ProgressStore;
 import dev.dockstep.sandbox.Ports;
+import dev.dockstep.registry.token.MemoryDirectory;
+import dev.dockstep.registry.token.TokenService;
 import dev.dockstep.sandbox.PracticeRegistry;
 import dev.dockstep.sandbox.RegistryService;
 import dev.dockstep.sandbox.SingleSandbox;
@@ -93,14 +95,20 @@ class HealthIT {
         registry.start();
         try {
             assertEquals(Map.of("status", "ok"), registry.health());
-            // Ours stops; another registry with the same scheme, but not our account, takes the port.
+            // Ours stops; another registry with the same scheme, trusting another token server, takes the port.
             registry.process().orElseThrow().close();
-            try (PracticeRegistry stranger = PracticeRegistry.start(dir.resolve("stranger"), "docker-registry", port,
-                    Duration.ofSeconds(30))) {
-                Map<String, String> part = registry.health();
-                assertEquals("down", part.get("status"));
-                assertTrue(part.get("reason").endsWith("something answers at http://127.0.0.1:" + port + "/v2/ but does"
-                        + " not know dockstep's account; another registry may have taken the port"), part.get("reason"));
+            try (TokenService theirs = new TokenService(dir.resolve("their-token"), new MemoryDirectory(),
+                    java.time.Clock.systemUTC())) {
+                theirs.start();
+                try (PracticeRegistry stranger = PracticeRegistry.start(dir.resolve("stranger"), "docker-registry", port,
+                        Duration.ofSeconds(30), new PracticeRegistry.TokenAuth(theirs.realm(), TokenService.SERVICE,
+                                TokenService.ISSUER, theirs.rootCertBundle(), theirs.notifyUrl(), theirs.notifySecret()))) {
+                    Map<String, String> part = registry.health();
+                    assertEquals("down", part.get("status"));
+                    assertTrue(part.get("reason").endsWith("something answers at http://127.0.0.1:" + port + "/v2/ but"
+                            + " does not trust dockstep's tokens; another registry may have taken the port"),
+                            part.get("reason"));
+                }
             }
         } finally {
             registry.close();
