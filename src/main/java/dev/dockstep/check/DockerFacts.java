@@ -126,7 +126,8 @@ public final class DockerFacts implements AutoCloseable {
             try {
                 InspectImageResponse found = docker.inspectImageCmd(ref.familiar()).exec();
                 return Optional.of(new LocalImage(found.getId(),
-                        List.copyOf(Objects.requireNonNullElse(found.getRepoDigests(), List.of()))));
+                        Objects.requireNonNullElse(found.getRepoDigests(), List.of()),
+                        Objects.requireNonNullElse(found.getRepoTags(), List.of())));
             } catch (NotFoundException absent) {
                 return Optional.empty();
             }
