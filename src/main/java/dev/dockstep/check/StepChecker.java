@@ -110,8 +110,9 @@ public final class StepChecker {
     }
 
     /**
-     * Checks a step after a Docker event, with no click: a pass is recorded like a checked
-     * attempt, a failure is not (the learner did not ask). Returns whether it passed.
+     * Checks a step after a Docker event, with no click. The learner did not ask, so this is no
+     * attempt: a pass is recorded as a pass with no attempt counted, and a failure not at all.
+     * Returns whether it passed.
      */
     public boolean checkQuietly(Learner learner, Lesson lesson, Step step) {
         StepVerdict verdict = exercise(learner, lesson, step, this.variables.apply(learner));
@@ -119,7 +120,7 @@ public final class StepChecker {
             Map<String, Object> stored = toJson(lesson, step, verdict);
             stored.put("learner", learner.name());
             stored.put("live", true);
-            store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), true, write(stored),
+            store.recordLivePass(learner.name(), lesson.courseId(), lesson.id(), step.id(), write(stored),
                     clock.millis());
         }
         return verdict.passed();
@@ -131,8 +132,8 @@ public final class StepChecker {
         try {
             target = targets.of(learner);
         } catch (DockerUnavailable e) {
-            Verdict unavailable = new Verdict.Unavailable(e.getMessage(), "Check again in a moment; if it persists,"
-                    + " tell your instructor.");
+            Verdict unavailable = new Verdict.Unavailable(Sentences.of(e.getMessage()), "Check again in a moment;"
+                    + " if it persists, tell your instructor.");
             return StepVerdict.of(step.checks().stream()
                     .map(check -> new CheckResult(variables.apply(check.toString()), unavailable)).toList());
         }
