@@ -111,21 +111,26 @@ public final class Verifier {
     }
 
     /**
-     * Each kind advises alone, but advice must fit the step: in a pull step ({@code pulled ref}
-     * beside {@code image ref}), a missing image is to be pulled, never tagged.
+     * Each kind advises alone, but advice must fit the step. A failed {@code image ref} takes the
+     * advice of the step's own failed check on that ref: in a pull step ({@code pulled ref}), a
+     * missing image is to be pulled, never tagged; in a tag step ({@code same-image source ref}),
+     * the exact {@code docker tag source ref} beats "docker tag SOURCE ref". The page then shows
+     * the one piece of advice once.
      */
     static List<Verdict> fitToStep(List<Check> checks, Function<String, String> resolve, List<Verdict> verdicts) {
-        // Each pulled ref, with the advice its own check gave (the same words read once on the page).
-        Map<String, String> pulledRefs = new java.util.HashMap<>();
+        Map<String, String> advice = new java.util.HashMap<>();
         for (int i = 0; i < checks.size(); i++) {
             Check check = checks.get(i);
+            String hint = verdicts.get(i) instanceof Verdict.Failed failed ? failed.hint() : null;
             if (check.kind().equals("pulled") && check.args().size() == 1) {
-                String hint = verdicts.get(i) instanceof Verdict.Failed failed ? failed.hint() : null;
-                familiar(resolve.apply(check.args().get(0))).ifPresent(ref -> pulledRefs.put(ref,
+                // A pull step's advice wins even when the pull itself has passed.
+                familiar(resolve.apply(check.args().get(0))).ifPresent(ref -> advice.put(ref,
                         hint != null ? hint : PulledCheck.pullHint(ref(ref))));
+            } else if (check.kind().equals("same-image") && check.args().size() == 2 && hint != null) {
+                familiar(resolve.apply(check.args().get(1))).ifPresent(ref -> advice.putIfAbsent(ref, hint));
             }
         }
-        if (pulledRefs.isEmpty()) {
+        if (advice.isEmpty()) {
             return verdicts;
         }
         List<Verdict> fitted = new ArrayList<>(verdicts);
@@ -133,8 +138,8 @@ public final class Verifier {
             Check check = checks.get(i);
             if (check.kind().equals("image") && check.args().size() == 1 && fitted.get(i) instanceof Verdict.Failed failed) {
                 Optional<String> ref = familiar(resolve.apply(check.args().get(0)));
-                if (ref.isPresent() && pulledRefs.containsKey(ref.get())) {
-                    fitted.set(i, new Verdict.Failed(failed.reason(), pulledRefs.get(ref.get())));
+                if (ref.isPresent() && advice.containsKey(ref.get())) {
+                    fitted.set(i, new Verdict.Failed(failed.reason(), advice.get(ref.get())));
                 }
             }
         }

@@ -56,7 +56,18 @@ class VerdictWordsTest {
         assertEquals(new Verdict.Failed("It is not among your images.", "Pull it with `docker pull x`."), fitted.get(1),
                 "the same advice as the pull's, which the page then shows once");
 
-        List<Check> tagStep = List.of(new Check("image", List.of("{{repo}}/backend:0.1"), 1));
-        assertEquals(List.of(image), Verifier.fitToStep(tagStep, resolve, List.of(image)), "a tag step keeps docker tag");
+        List<Check> alone = List.of(new Check("image", List.of("{{repo}}/backend:0.1"), 1));
+        assertEquals(List.of(image), Verifier.fitToStep(alone, resolve, List.of(image)), "alone, it keeps its own");
+    }
+
+    @Test
+    void in_a_tag_step_a_missing_image_gets_the_exact_docker_tag_of_the_step() {
+        List<Check> checks = List.of(new Check("image", List.of("{{repo}}/backend:0.1"), 1),
+                new Check("same-image", List.of("backend:0.1", "{{repo}}/backend:0.1"), 2));
+        Function<String, String> resolve = s -> s.replace("{{repo}}", "localhost:5000/alice");
+        Verdict image = new Verdict.Failed("Missing.", "Give an existing image this name with `docker tag SOURCE x`.");
+        Verdict same = new Verdict.Failed("Missing.", "Make it a second name with `docker tag backend:0.1 x`.");
+        assertEquals(List.of(new Verdict.Failed("Missing.", same.hint()), same),
+                Verifier.fitToStep(checks, resolve, List.of(image, same)));
     }
 }
