@@ -30,10 +30,12 @@ final class Api {
     private final SandboxProvider sandboxes;
     private final ProgressStore store;
     private final RateLimits limits;
+    private final Prose prose;
 
     Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxProvider sandboxes, ProgressStore store,
-        RateLimits limits) {
+        RateLimits limits, Prose prose) {
         this.limits = limits;
+        this.prose = prose;
         this.catalog = catalog;
         this.checker = checker;
         this.health = health;
@@ -146,7 +148,24 @@ final class Api {
             throw new WebServer.Conflict("This step opens once '" + lesson.steps().get(index - 1).title()
                     + "' has passed.");
         }
-        ctx.json(checker.check(learner, lesson, step, answers(ctx)));
+        ctx.json(forPage(lesson, checker.check(learner, lesson, step, answers(ctx))));
+    }
+
+    /**
+     * A verdict as the page shows it: each reason and hint also rendered (escaped) from its
+     * markdown, as {@code reasonHtml} and {@code hintHtml}. In a lesson with {@code help: less}, a
+     * failed check gives its reason only: the lesson's hints and solution hold the commands.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> forPage(Lesson lesson, Map<String, Object> verdict) {
+        for (Map<String, Object> check : (List<Map<String, Object>>) verdict.get("checks")) {
+            if (lesson.lessHelp() && "failed".equals(check.get("status"))) {
+                check.put("hint", null);
+            }
+            check.put("reasonHtml", prose.verdict((String) check.get("reason")));
+            check.put("hintHtml", prose.verdict((String) check.get("hint")));
+        }
+        return verdict;
     }
 
     /** A quiz's chosen options, {@code {"answers":[0,2]}}; an empty or absent body chooses none. */

@@ -10,9 +10,12 @@ final class Lookup {
     private Lookup() {
     }
 
+    static Course course(Catalog catalog, String courseId) {
+        return catalog.course(courseId).orElseThrow(() -> new WebServer.NotFound("There is no course '" + courseId + "'."));
+    }
+
     static Lesson lesson(Catalog catalog, String courseId, String lessonId) {
-        Course course = catalog.course(courseId)
-                .orElseThrow(() -> new WebServer.NotFound("There is no course '" + courseId + "'."));
+        Course course = course(catalog, courseId);
         return course.lesson(lessonId)
                 .orElseThrow(() -> new WebServer.NotFound("The course '" + courseId + "' has no lesson '" + lessonId + "'."));
     }
