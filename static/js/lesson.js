@@ -19,12 +19,13 @@ async function postJson(url, body) {
   return { ok: response.ok, data };
 }
 
-// A passed step opens the one after it, without a reload.
+// A passed step opens the one after it, without a reload; the last one shows that the lesson is complete.
 function markPassed(step) {
   step.classList.add("passed");
   step.classList.remove("failed", "current", "locked");
   step.removeAttribute("aria-current");
-  step.querySelector(".actions .status").textContent = `Step passed: ${step.querySelector("h2").textContent}`;
+  step.querySelector(".actions .status").textContent = step.dataset.kind === "quiz" ? "Your answer was right."
+    : `Step passed: ${step.querySelector("h2").textContent}`;
   setListStatus(step.dataset.step, "passed", "✓", "done");
   const next = step.nextElementSibling;
   if (next && next.classList.contains("locked")) {
@@ -36,12 +37,32 @@ function markPassed(step) {
     setListStatus(next.dataset.step, "current", "→", "current");
   }
   const button = step.querySelector(".next-step");
-  if (button && next) {
+  if (button && next && step.dataset.kind !== "reading") {
     button.hidden = false;
   }
   if (step.dataset.kind === "reading") {
-    step.querySelector("button.next").hidden = true;
+    step.querySelector("button.next")?.remove();
   }
+  if (step.dataset.kind === "quiz") {
+    // Answered right: the choices stay as they are, and there is nothing more to answer.
+    step.querySelectorAll(".quiz input").forEach((input) => { input.disabled = true; });
+    step.querySelector("button.check")?.remove();
+  }
+  const complete = document.getElementById("lesson-complete");
+  if (complete && [...lesson.querySelectorAll(".steps > .step")].every((s) => s.classList.contains("passed"))) {
+    complete.hidden = false;
+  }
+}
+
+// Where to go once a step has passed: the next step, or the lesson's end.
+function moveOn(step) {
+  const next = step.nextElementSibling;
+  const target = next && next.classList.contains("step") ? next : document.getElementById("lesson-complete");
+  if (!target || target.hidden) {
+    return;
+  }
+  target.scrollIntoView({ block: "start" });
+  (target.querySelector("h2") || target).focus();
 }
 
 // The step list at the top mirrors each step's state.
@@ -62,29 +83,64 @@ function setListStatus(id, status, mark, words) {
   }
 }
 
+// A reason or hint as the server rendered it from its markdown (escaped; no links), else as text.
+function fill(element, html, text) {
+  if (html) {
+    element.innerHTML = html;
+  } else {
+    element.textContent = text;
+  }
+}
+
+// Each reason shows once, in the list of results: checks that fail for one reason share a line,
+// and the status line beside the button carries it only for screen readers.
 function renderVerdict(step, verdict) {
   const list = step.querySelector(".results");
   if (list) {
-    list.replaceChildren(...verdict.checks.map((check) => {
-      const item = document.createElement("li");
-      item.className = check.status;
-      item.textContent = (check.status === "passed" ? "✓ " : "✗ ") + check.reason;
-      if (check.hint) {
-        const hint = document.createElement("span");
-        hint.className = "hint";
-        hint.textContent = check.hint;
-        item.append(hint);
+    const seen = new Map();
+    const hints = new Set();
+    const items = [];
+    for (const check of verdict.checks) {
+      const key = `${check.status}\u0000${check.reason}`;
+      let entry = seen.get(key);
+      if (!entry) {
+        const item = document.createElement("li");
+        item.className = check.status;
+        const mark = document.createElement("span");
+        mark.className = "mark";
+        mark.setAttribute("aria-hidden", "true");
+        mark.textContent = check.status === "passed" ? "✓" : "✗";
+        const words = document.createElement("span");
+        words.className = "reason";
+        fill(words, check.reasonHtml, check.reason);
+        item.append(mark, " ", words);
+        entry = { item };
+        seen.set(key, entry);
+        items.push(item);
       }
-      return item;
-    }));
+      if (check.hint && !hints.has(check.hint)) {
+        hints.add(check.hint);
+        const hint = document.createElement("span");
+        hint.className = "try";
+        fill(hint, check.hintHtml, check.hint);
+        entry.item.append(hint);
+      }
+    }
+    list.replaceChildren(...items);
   }
+  const status = step.querySelector(".actions .status");
   if (verdict.passed) {
     markPassed(step);
   } else {
     step.classList.add("failed");
-    // The live region reads out the first reason, so a screen reader hears what to fix.
     const first = verdict.checks.find((c) => c.status !== "passed");
-    step.querySelector(".actions .status").textContent = first ? `Not yet: ${first.reason}` : "Not yet";
+    status.textContent = "Not yet.";
+    if (first) {
+      const spoken = document.createElement("span");
+      spoken.className = "visually-hidden";
+      spoken.textContent = ` ${first.reason.replace(/`/g, "")}`;
+      status.append(spoken);
+    }
   }
   const solution = step.querySelector(".solution-button");
   if (solution && !verdict.passed) {
@@ -110,6 +166,10 @@ async function check(step) {
       return;
     }
     renderVerdict(step, data);
+    if (data.passed && step.dataset.kind === "reading") {
+      // One click: Next passes a reading step and moves on.
+      moveOn(step);
+    }
   } catch (e) {
     status.textContent = "dockstep did not answer; is the server still running?";
   } finally {
@@ -124,7 +184,9 @@ function showNextHint(step) {
     hidden.hidden = false;
   }
   if (!step.querySelector(".hints .hint[hidden]")) {
-    step.querySelector(".hint-button").disabled = true;
+    const button = step.querySelector(".hint-button");
+    button.disabled = true;
+    button.textContent = "No more hints";
   }
 }
 
@@ -258,11 +320,7 @@ if (lesson) {
       step.querySelector(".solution").hidden = false;
       event.target.disabled = true;
     });
-    step.querySelector(".next-step")?.addEventListener("click", () => {
-      const next = step.nextElementSibling;
-      next?.scrollIntoView({ block: "start" });
-      next?.querySelector("h2")?.focus();
-    });
+    step.querySelector(".next-step")?.addEventListener("click", () => moveOn(step));
     step.querySelector("form.quiz")?.addEventListener("submit", (event) => {
       event.preventDefault();
       check(step);

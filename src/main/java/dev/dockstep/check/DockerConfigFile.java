@@ -38,13 +38,13 @@ final class DockerConfigFile {
     static Lookup lookup(Path configDir, String registry, CredentialHelpers helpers) {
         Path file = configDir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
-            return new Lookup.Missing(file + " does not exist yet, so you have not logged in with this DOCKER_CONFIG");
+            return new Lookup.Missing("you have not logged in to any registry yet (there is no config.json)");
         }
         JsonNode config;
         try {
             config = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return new Lookup.Missing(file + " cannot be read as JSON (" + e.getClass().getSimpleName() + ")");
+            return new Lookup.Missing("your config.json is not valid JSON, so Docker cannot read its logins either");
         }
         String key = registry.equals(ImageRef.DOCKER_HUB) ? HUB_KEY : registry;
         JsonNode helper = config.path("credHelpers").path(key);
@@ -56,12 +56,12 @@ final class DockerConfigFile {
             return fromHelper(config.path("credsStore").asText(), key, helpers);
         }
         if (auth.isPresent() && auth.get().path("auth").isTextual()) {
-            return decode(auth.get().path("auth").asText(), file);
+            return decode(auth.get().path("auth").asText());
         }
         List<String> known = new ArrayList<>();
         config.path("auths").fieldNames().forEachRemaining(known::add);
         return new Lookup.Missing(known.isEmpty() ? "your docker config holds no logins"
-                : "your docker config holds logins for " + String.join(", ", known) + " but not for " + registry);
+                : "your docker config holds logins for " + Sentences.codes(known) + " but not for " + registry);
     }
 
     /** The CLI stores {@code localhost:5000}, but older ones wrote {@code http://localhost:5000}. */
@@ -76,16 +76,16 @@ final class DockerConfigFile {
         return Optional.empty();
     }
 
-    private static Lookup decode(String auth, Path file) {
+    private static Lookup decode(String auth) {
         try {
             String pair = new String(Base64.getDecoder().decode(auth), StandardCharsets.UTF_8);
             int colon = pair.indexOf(':');
             if (colon < 1) {
-                return new Lookup.Missing("the login stored in " + file + " is not a user:password pair");
+                return new Lookup.Missing("the login saved in your config.json is not a user:password pair");
             }
             return new Lookup.Found(new Credentials(pair.substring(0, colon), pair.substring(colon + 1)), "config.json");
         } catch (IllegalArgumentException e) {
-            return new Lookup.Missing("the login stored in " + file + " is not valid base64");
+            return new Lookup.Missing("the login saved in your config.json is not valid base64");
         }
     }
 

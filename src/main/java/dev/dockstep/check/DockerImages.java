@@ -67,7 +67,8 @@ final class DockerImages {
             try {
                 InspectImageResponse found = requests.client().inspectImageCmd(ref.familiar()).exec();
                 return Optional.of(new LocalImage(found.getId(),
-                        List.copyOf(Objects.requireNonNullElse(found.getRepoDigests(), List.of()))));
+                        List.copyOf(Objects.requireNonNullElse(found.getRepoDigests(), List.of())),
+                        List.copyOf(Objects.requireNonNullElse(found.getRepoTags(), List.of()))));
             } catch (NotFoundException absent) {
                 return Optional.empty();
             }

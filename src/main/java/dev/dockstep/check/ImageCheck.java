@@ -1,5 +1,7 @@
 package dev.dockstep.check;
 
+import static dev.dockstep.check.Sentences.code;
+
 import java.util.List;
 
 /** {@code image ref}: the image exists in the learner's daemon. */
@@ -13,9 +15,9 @@ final class ImageCheck extends CheckKind {
         ImageRef ref = Verifier.ref(args.get(0));
         var found = context.docker().image(ref);
         if (found.isPresent()) {
-            return new Verdict.Passed(ref + " is among your images (ID " + shortId(found.get().id()) + ").");
+            return new Verdict.Passed(code(ref) + " is among your images (ID " + shortId(found.get().id()) + ").");
         }
-        return new Verdict.Failed(ref + " is not among your images; " + namesakes(ref, context.docker()) + ".",
+        return new Verdict.Failed(code(ref) + " is not among your images; " + namesakes(ref, context.docker()) + ".",
                 "Give an existing image this name with `docker tag SOURCE " + ref + "`, then check again.");
     }
 
@@ -23,9 +25,18 @@ final class ImageCheck extends CheckKind {
     static String namesakes(ImageRef ref, DockerFacts docker) throws DockerUnavailable {
         List<String> same = docker.namesakes(ref);
         if (same.isEmpty()) {
-            return "no image is named " + ref.shortName();
+            return "no image is named " + code(ref.shortName());
         }
-        return "images named " + ref.shortName() + ": " + String.join(", ", same);
+        return "images named " + code(ref.shortName()) + ": " + Sentences.codes(same, 5);
+    }
+
+    /** Which image {@code image} is, by its other names when it has any: for failures that compare images. */
+    static String which(LocalImage image, ImageRef ref) {
+        List<String> others = image.namesBesides(ref);
+        if (others.isEmpty()) {
+            return "image " + shortId(image.id()) + ", which has no other name";
+        }
+        return "image " + shortId(image.id()) + ", also named " + Sentences.codes(others, 3);
     }
 
     static String shortId(String id) {

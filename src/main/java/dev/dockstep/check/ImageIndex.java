@@ -141,7 +141,8 @@ public final class ImageIndex {
             Map<String, List<String>> byShortName = new HashMap<>();
             for (Image image : images) {
                 LocalImage local = new LocalImage(image.getId(),
-                        List.of(Objects.requireNonNullElse(image.getRepoDigests(), new String[0])));
+                        List.of(Objects.requireNonNullElse(image.getRepoDigests(), new String[0])),
+                        List.of(Objects.requireNonNullElse(image.getRepoTags(), new String[0])));
                 for (String tag : Objects.requireNonNullElse(image.getRepoTags(), new String[0])) {
                     if (tag.equals("<none>:<none>")) {
                         continue;

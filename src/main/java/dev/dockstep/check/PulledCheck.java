@@ -1,5 +1,7 @@
 package dev.dockstep.check;
 
+import static dev.dockstep.check.Sentences.code;
+
 import java.util.List;
 
 /** {@code pulled ref}: Docker reported a pull of the reference since the step began, and it is present. */
@@ -16,19 +18,29 @@ final class PulledCheck extends CheckKind {
             java.util.Optional<RegistryRefusals.Refusal> denied = context.refusals().latest("pull", context.stepStarted())
                     .filter(r -> r.repository().map(repo -> lastPart(repo).equals(lastPart(ref.path()))).orElse(false));
             if (denied.isPresent()) {
-                return new Verdict.Failed("Docker has not pulled " + ref + " since this step began: the registry"
-                        + " refused a pull of " + ref.domain() + "/" + denied.get().repository().orElseThrow() + " ("
-                        + denied.get().reason() + ").", "Pull the repository under your own name: `docker pull " + ref
-                        + "`.");
+                // The registry said no: the learner likely pulled someone else's private repository.
+                return new Verdict.Failed("Docker has not pulled " + code(ref) + " since this step began: the registry"
+                        + " refused a pull of " + code(ref.domain() + "/" + denied.get().repository().orElseThrow())
+                        + " (" + denied.get().reason() + ").", "Pull the repository under your own name: `docker pull "
+                        + ref + "`.");
             }
-            return new Verdict.Failed("Docker has not pulled " + ref + " since this step began.",
-                    "Run `docker pull " + ref + "`.");
+            String hint = pullHint(ref);
+            if (!PushedCheck.loggedIn(context, ref.domain())) {
+                hint += " If Docker answers " + code(PushedCheck.NO_LOGIN) + ", the registry wants a login first: `"
+                        + PushedCheck.login(ref.domain()) + "`.";
+            }
+            return new Verdict.Failed("Docker has not pulled " + code(ref) + " since this step began.", hint);
         }
         if (context.docker().image(ref).isEmpty()) {
-            return new Verdict.Failed(ref + " was pulled, but it is no longer among your images.",
+            return new Verdict.Failed(code(ref) + " was pulled, but it is no longer among your images.",
                     "Pull it again with `docker pull " + ref + "`.");
         }
-        return new Verdict.Passed("Docker pulled " + ref + " and it is among your images.");
+        return new Verdict.Passed("Docker pulled " + code(ref) + " and it is among your images.");
+    }
+
+    /** The advice of a failed {@code pulled ref}, for the other checks of a pull step (see {@link Verifier}). */
+    static String pullHint(ImageRef ref) {
+        return "Pull it from the registry with `docker pull " + ref + "`.";
     }
 
     private static String lastPart(String path) {

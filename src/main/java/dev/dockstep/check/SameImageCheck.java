@@ -1,5 +1,7 @@
 package dev.dockstep.check;
 
+import static dev.dockstep.check.Sentences.code;
+
 import java.util.List;
 
 /** {@code same-image ref ref}: both names point at one image ID. */
@@ -14,19 +16,25 @@ final class SameImageCheck extends CheckKind {
         ImageRef second = Verifier.ref(args.get(1));
         var a = context.docker().image(first);
         var b = context.docker().image(second);
+        String tag = "`docker tag " + first + " " + second + "`";
         if (a.isEmpty() || b.isEmpty()) {
             ImageRef missing = a.isEmpty() ? first : second;
-            return new Verdict.Failed(missing + " is not among your images; "
+            return new Verdict.Failed(code(missing) + " is not among your images; "
                     + ImageCheck.namesakes(missing, context.docker()) + ".",
-                    "Make " + second + " a second name of " + first + " with `docker tag " + first + " " + second + "`.");
+                    "Make " + code(second) + " a second name of " + code(first) + " with " + tag + ".");
         }
         String idA = a.get().id();
         String idB = b.get().id();
         if (idA.equals(idB)) {
-            return new Verdict.Passed(first + " and " + second + " are the same image (ID " + ImageCheck.shortId(idA) + ").");
+            return new Verdict.Passed(code(first) + " and " + code(second) + " are the same image (ID "
+                    + ImageCheck.shortId(idA) + ").");
         }
-        return new Verdict.Failed(first + " is image " + ImageCheck.shortId(idA) + " but " + second + " is image "
-                + ImageCheck.shortId(idB) + ".",
-                "Point " + second + " at the right image with `docker tag " + first + " " + second + "`.");
+        // By names, not only IDs: "points at frontend:0.1" says what went wrong; two hex strings do not.
+        List<String> others = b.get().namesBesides(second);
+        String pointsAt = others.isEmpty() ? "another image (" + ImageCheck.shortId(idB) + "), which has no other name"
+                : Sentences.codes(others, 3) + " (image " + ImageCheck.shortId(idB) + ")";
+        return new Verdict.Failed(code(first) + " is image " + ImageCheck.shortId(idA) + ", but " + code(second)
+                + " points at " + pointsAt + ".",
+                "Point " + code(second) + " at " + code(first) + " with " + tag + ": it moves the name.");
     }
 }

@@ -98,11 +98,52 @@ public final class Verifier {
             shown.add((check.kind() + " " + String.join(" ", args)).strip());
             pending.add(pool.submit(() -> bounded(check.kind(), args, context, start, began)));
         }
+        List<Verdict> verdicts = new ArrayList<>();
+        for (Future<Verdict> verdict : pending) {
+            verdicts.add(Sentences.verdict(await(verdict, start)));
+        }
+        verdicts = fitToStep(checks, resolve, verdicts);
         List<CheckResult> results = new ArrayList<>();
-        for (int i = 0; i < pending.size(); i++) {
-            results.add(new CheckResult(shown.get(i), await(pending.get(i), start)));
+        for (int i = 0; i < verdicts.size(); i++) {
+            results.add(new CheckResult(shown.get(i), verdicts.get(i)));
         }
         return StepVerdict.of(results);
+    }
+
+    /**
+     * Each kind advises alone, but advice must fit the step. A failed {@code image ref} takes the
+     * advice of the step's own failed check on that ref: in a pull step ({@code pulled ref}), a
+     * missing image is to be pulled, never tagged; in a tag step ({@code same-image source ref}),
+     * the exact {@code docker tag source ref} beats "docker tag SOURCE ref". The page then shows
+     * the one piece of advice once.
+     */
+    static List<Verdict> fitToStep(List<Check> checks, Function<String, String> resolve, List<Verdict> verdicts) {
+        Map<String, String> advice = new java.util.HashMap<>();
+        for (int i = 0; i < checks.size(); i++) {
+            Check check = checks.get(i);
+            String hint = verdicts.get(i) instanceof Verdict.Failed failed ? failed.hint() : null;
+            if (check.kind().equals("pulled") && check.args().size() == 1) {
+                // A pull step's advice wins even when the pull itself has passed.
+                familiar(resolve.apply(check.args().get(0))).ifPresent(ref -> advice.put(ref,
+                        hint != null ? hint : PulledCheck.pullHint(ref(ref))));
+            } else if (check.kind().equals("same-image") && check.args().size() == 2 && hint != null) {
+                familiar(resolve.apply(check.args().get(1))).ifPresent(ref -> advice.putIfAbsent(ref, hint));
+            }
+        }
+        if (advice.isEmpty()) {
+            return verdicts;
+        }
+        List<Verdict> fitted = new ArrayList<>(verdicts);
+        for (int i = 0; i < checks.size(); i++) {
+            Check check = checks.get(i);
+            if (check.kind().equals("image") && check.args().size() == 1 && fitted.get(i) instanceof Verdict.Failed failed) {
+                Optional<String> ref = familiar(resolve.apply(check.args().get(0)));
+                if (ref.isPresent() && advice.containsKey(ref.get())) {
+                    fitted.set(i, new Verdict.Failed(failed.reason(), advice.get(ref.get())));
+                }
+            }
+        }
+        return fitted;
     }
 
     private Verdict bounded(String name, List<String> args, CheckContext context, long start, java.time.Instant began) {
@@ -182,8 +223,17 @@ public final class Verifier {
         } catch (RuntimeException e) {
             // A bug of ours must still give the learner a verdict, and the log the details.
             LOG.error("check '{} {}' failed unexpectedly", name, String.join(" ", args), e);
-            return new Verdict.Unavailable("dockstep could not decide this check (" + e.getClass().getSimpleName()
-                    + "); the details are in the server's log.", "Check again; if it persists, tell your instructor.");
+            return new Verdict.Unavailable("dockstep could not decide this check; the details are in the server's log.",
+                    "Check again; if it persists, tell your instructor.");
+        }
+    }
+
+    /** A reference as Docker shows it, so that {@code x/backend} and {@code x/backend:latest} compare equal. */
+    private static Optional<String> familiar(String text) {
+        try {
+            return Optional.of(ImageRef.parse(text).familiar());
+        } catch (ImageRef.InvalidReference e) {
+            return Optional.empty();
         }
     }
 

@@ -142,6 +142,19 @@ final class FrontMatter {
         return null;
     }
 
+    /** {@code help: less} (true) or {@code help: full}, the default (false). */
+    boolean lessHelp(List<Problem> problems) {
+        String help = string("help", problems);
+        if (help == null || help.equals("full")) {
+            return false;
+        }
+        if (help.equals("less")) {
+            return true;
+        }
+        problems.add(Problem.error(file, lineOf("help"), "'help' must be 'full' or 'less', not '" + help + "'"));
+        return false;
+    }
+
     List<String> setupImages(List<Problem> problems) {
         Object setup = values.get("setup");
         if (setup == null) {

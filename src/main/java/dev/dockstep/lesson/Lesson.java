@@ -10,9 +10,11 @@ import java.util.Optional;
  * @param id the file name without its number and extension ({@code tag} for {@code 04-tag.md})
  * @param introHtml the text before the first step, rendered as a step's text is (see {@link Step#html})
  * @param setupImages images the learner's Docker must hold before the lesson starts
+ * @param lessHelp {@code help: less}: a failed check says what is wrong, not which command fixes
+ *     it; the lesson's hints and solution hold the commands
  */
 public record Lesson(String courseId, String id, int number, String title, String summary, Integer minutes,
-                     List<String> setupImages, String introHtml, List<Step> steps, Path file) {
+                     List<String> setupImages, String introHtml, List<Step> steps, Path file, boolean lessHelp) {
     public Lesson {
         setupImages = List.copyOf(setupImages);
         steps = List.copyOf(steps);

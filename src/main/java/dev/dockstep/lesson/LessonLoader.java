@@ -104,7 +104,7 @@ public final class LessonLoader {
             }
         }
         return new Lesson(courseId, id, number, title == null ? id : title, meta.stringOr("summary", "", problems),
-                minutes, images, body.introHtml(), body.steps(), file);
+                minutes, images, body.introHtml(), body.steps(), file, meta.lessHelp(problems));
     }
 
     /** A file's text, flexmark's one tree of it, and its front matter. */

@@ -55,6 +55,14 @@ public final class LessonRenderer {
         return rendered.get(markdown, text -> renderer.render(fragments.parse(text)));
     }
 
+    /**
+     * Renders markdown that is not lesson text, such as a verdict's reason, which differs for
+     * each learner: not kept, so it cannot crowd the lessons' pieces out of the cache.
+     */
+    public String renderOnce(String markdown) {
+        return renderer.render(fragments.parse(markdown));
+    }
+
     /** Parses a whole lesson file, front matter included: the one parse the loader reads. */
     Document parseFile(String text) {
         return files.parse(text);

@@ -108,14 +108,48 @@ public final class ProgressStore implements AutoCloseable {
         return written.attempts();
     }
 
-    /** {@code rows} with {@code row} in place of its step's row, unless that one is newer; in query order. */
+    /**
+     * Records that a step passed live, on a Docker event, with no click: the step passes, but the
+     * learner made no attempt, so none is counted or logged. A step passed live before any
+     * attempt has a row with 0 attempts, whose first attempt time is when it passed.
+     */
+    public void recordLivePass(String learner, String course, String lesson, String step, String verdictJson,
+                               long now) {
+        StepProgress written = db.transaction(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    "INSERT INTO step_progress AS p (learner, course, lesson, step, status, attempts, first_attempt_at,"
+                            + " passed_at, last_verdict) VALUES (?,?,?,?,?,0,?,?,?)"
+                            + " ON CONFLICT (learner, course, lesson, step) DO UPDATE SET"
+                            + " status = excluded.status,"
+                            + " passed_at = COALESCE(p.passed_at, excluded.passed_at),"
+                            + " last_verdict = CASE WHEN p.status = 'PASSED' THEN p.last_verdict"
+                            + " ELSE excluded.last_verdict END"
+                            + " RETURNING status, attempts, first_attempt_at, passed_at, last_verdict")) {
+                bind(upsert, learner, course, lesson, step);
+                upsert.setString(5, StepStatus.PASSED.name());
+                upsert.setLong(6, now);
+                upsert.setLong(7, now);
+                upsert.setString(8, verdictJson);
+                try (ResultSet rs = upsert.executeQuery()) {
+                    rs.next();
+                    return new StepProgress(course, lesson, step, StepStatus.valueOf(rs.getString(1)), rs.getInt(2),
+                            rs.getLong(3), rs.getLong(4), rs.getString(5));
+                }
+            }
+        });
+        byLearner.computeIfPresent(learner, (name, rows) -> withRow(rows, written));
+        versions.computeIfAbsent(learner, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        listeners.forEach(Runnable::run);
+    }
+
+    /** {@code rows} with {@code row} merged into its step's row; in query order. */
     private static List<StepProgress> withRow(List<StepProgress> rows, StepProgress row) {
         List<StepProgress> updated = new ArrayList<>(rows.size() + 1);
         boolean found = false;
         for (StepProgress old : rows) {
             if (old.course().equals(row.course()) && old.lesson().equals(row.lesson()) && old.step().equals(row.step())) {
                 found = true;
-                updated.add(old.attempts() >= row.attempts() ? old : row);
+                updated.add(merged(old, row));
             } else {
                 updated.add(old);
             }
@@ -125,6 +159,20 @@ public final class ProgressStore implements AutoCloseable {
             updated.sort(QUERY_ORDER);
         }
         return List.copyOf(updated);
+    }
+
+    /**
+     * Two committed writes of one step, which may finish in either order: attempts only grow, a
+     * pass is never undone (a live pass adds no attempt), so the merge is the newer of each.
+     */
+    private static StepProgress merged(StepProgress a, StepProgress b) {
+        StepProgress newer = a.attempts() != b.attempts() ? (a.attempts() > b.attempts() ? a : b)
+                : b.status() == StepStatus.PASSED ? b : a;
+        boolean passed = a.status() == StepStatus.PASSED || b.status() == StepStatus.PASSED;
+        Long passedAt = a.passedAt() == null ? b.passedAt() : b.passedAt() == null ? a.passedAt()
+                : Long.valueOf(Math.min(a.passedAt(), b.passedAt()));
+        return new StepProgress(newer.course(), newer.lesson(), newer.step(), passed ? StepStatus.PASSED : StepStatus.ATTEMPTED,
+                newer.attempts(), Math.min(a.firstAttemptAt(), b.firstAttemptAt()), passedAt, newer.lastVerdict());
     }
 
     /** The order of {@link #query}'s rows. */
@@ -177,6 +225,42 @@ public final class ProgressStore implements AutoCloseable {
                 }
             }
             return verdicts;
+        });
+    }
+
+    /**
+     * For the instructor: per learner and step they tried, when they last tried it and the
+     * verdict of their latest failed attempt (null when no attempt failed).
+     */
+    public List<LastAttempt> lastAttempts() {
+        return db.read(connection -> {
+            java.util.Map<String, LastAttempt> byStep = new java.util.LinkedHashMap<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT learner, course, lesson, step, MAX(at)"
+                    + " FROM check_attempt GROUP BY learner, course, lesson, step")) {
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        LastAttempt last = new LastAttempt(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getLong(5), null);
+                        byStep.put(last.key(), last);
+                    }
+                }
+            }
+            try (PreparedStatement query = connection.prepareStatement("SELECT c.learner, c.course, c.lesson, c.step,"
+                    + " c.verdict FROM check_attempt c WHERE c.passed = ? AND c.attempt = (SELECT MAX(d.attempt)"
+                    + " FROM check_attempt d WHERE d.learner = c.learner AND d.course = c.course AND d.lesson = c.lesson"
+                    + " AND d.step = c.step AND d.passed = ?)")) {
+                query.setBoolean(1, false);
+                query.setBoolean(2, false);
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        String key = String.join("/", rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                        String verdict = rs.getString(5);
+                        byStep.computeIfPresent(key, (k, last) -> new LastAttempt(last.learner(), last.course(),
+                                last.lesson(), last.step(), last.at(), verdict));
+                    }
+                }
+            }
+            return List.copyOf(byStep.values());
         });
     }
 
@@ -267,6 +351,17 @@ public final class ProgressStore implements AutoCloseable {
     public void close() {
         if (owns) {
             db.close();
+        }
+    }
+
+    /**
+     * A row of {@link #lastAttempts}: when a learner last tried a step, and the verdict of their
+     * latest failed attempt at it, if any.
+     */
+    public record LastAttempt(String learner, String course, String lesson, String step, long at,
+                              String lastFailedVerdict) {
+        String key() {
+            return String.join("/", learner, course, lesson, step);
         }
     }
 

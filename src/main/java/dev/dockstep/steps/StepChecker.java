@@ -4,6 +4,7 @@ import dev.dockstep.check.CheckContext;
 import dev.dockstep.check.CheckResult;
 import dev.dockstep.check.CredentialHelpers;
 import dev.dockstep.check.RegistryRefusals;
+import dev.dockstep.check.Sentences;
 import dev.dockstep.check.DockerFacts;
 import dev.dockstep.check.DockerUnavailable;
 import dev.dockstep.check.RegistryClient;
@@ -134,13 +135,14 @@ public final class StepChecker {
     }
 
     /**
-     * Checks a step after a Docker event, with no click: a pass is recorded like a checked
-     * attempt, a failure is not (the learner did not ask). Returns whether it passed.
+     * Checks a step after a Docker event, with no click. The learner did not ask, so this is no
+     * attempt: a pass is recorded as a pass with no attempt counted, and a failure not at all.
+     * Returns whether it passed.
      */
     public boolean checkQuietly(Learner learner, Lesson lesson, Step step) {
         StepVerdict verdict = exercise(learner, lesson, step, this.variables.apply(learner));
         if (verdict.passed()) {
-            store.recordAttempt(learner.name(), lesson.courseId(), lesson.id(), step.id(), true, write(new Kept(
+            store.recordLivePass(learner.name(), lesson.courseId(), lesson.id(), step.id(), write(new Kept(
                     lesson.courseId(), lesson.id(), step.id(), true, Outcome.of(verdict), learner.name(), true)),
                     clock.millis());
         }
@@ -153,8 +155,8 @@ public final class StepChecker {
         try {
             target = targets.of(learner);
         } catch (DockerUnavailable e) {
-            Verdict unavailable = new Verdict.Unavailable(e.getMessage(), "Check again in a moment; if it persists,"
-                    + " tell your instructor.");
+            Verdict unavailable = new Verdict.Unavailable(Sentences.of(e.getMessage()), "Check again in a moment;"
+                    + " if it persists, tell your instructor.");
             return StepVerdict.of(step.checks().stream()
                     .map(check -> new CheckResult(variables.apply(check.toString()), unavailable)).toList());
         }

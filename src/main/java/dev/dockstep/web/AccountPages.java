@@ -20,11 +20,11 @@ final class AccountPages {
     }
 
     void signUpForm(Context ctx) {
-        ctx.render("signup", Pages.model(ctx, Map.of("username", "", "error", "")));
+        ctx.render("signup", Pages.model(ctx, withNext(ctx, Map.of("username", "", "error", ""))));
     }
 
     void signInForm(Context ctx) {
-        ctx.render("login", Pages.model(ctx, Map.of("username", "", "error", "", "next", next(ctx))));
+        ctx.render("login", Pages.model(ctx, withNext(ctx, Map.of("username", "", "error", ""))));
     }
 
     void signUp(Context ctx) {
@@ -34,10 +34,10 @@ final class AccountPages {
         Accounts.Outcome outcome = accounts.signUp(name, ctx.formParam("password"));
         if (outcome instanceof Accounts.Outcome.SignedIn in) {
             auth.startSession(ctx, in.sessionToken());
-            ctx.redirect("/");
+            ctx.redirect(next(ctx));
         } else {
-            ctx.status(400).render("signup", Pages.model(ctx, Map.of("username", shown(name),
-                    "error", ((Accounts.Outcome.Refused) outcome).reason())));
+            ctx.status(400).render("signup", Pages.model(ctx, withNext(ctx, Map.of("username", shown(name),
+                    "error", ((Accounts.Outcome.Refused) outcome).reason()))));
         }
     }
 
@@ -49,8 +49,8 @@ final class AccountPages {
             auth.startSession(ctx, in.sessionToken());
             ctx.redirect(next(ctx));
         } else {
-            ctx.status(401).render("login", Pages.model(ctx, Map.of("username", shown(name),
-                    "error", ((Accounts.Outcome.Refused) outcome).reason(), "next", next(ctx))));
+            ctx.status(401).render("login", Pages.model(ctx, withNext(ctx, Map.of("username", shown(name),
+                    "error", ((Accounts.Outcome.Refused) outcome).reason()))));
         }
     }
 
@@ -113,6 +113,20 @@ final class AccountPages {
             String reason = ((Accounts.Outcome.Refused) outcome).reason();
             ctx.status(reason.startsWith("Too many") ? 429 : refusedStatus).json(Map.of("error", reason));
         }
+    }
+
+    /**
+     * A sign-in or sign-up form's model with where to go afterwards: the forms post, and link to
+     * each other, keeping {@code ?next}, so that signing up on the way to a lesson ends at the lesson.
+     */
+    private static Map<String, Object> withNext(Context ctx, Map<String, Object> page) {
+        String next = next(ctx);
+        String query = next.equals("/") ? "" : "?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, Object> model = new java.util.HashMap<>(page);
+        model.put("next", next);
+        model.put("signInPath", "/login" + query);
+        model.put("signUpPath", "/signup" + query);
+        return model;
     }
 
     /** Where to go after signing in: only a path on this site, never another site. */

@@ -33,10 +33,12 @@ final class Api {
     private final SandboxProvider sandboxes;
     private final ProgressStore store;
     private final RateLimits limits;
+    private final Prose prose;
 
     Api(Supplier<Catalog> catalog, StepChecker checker, Health health, SandboxProvider sandboxes, ProgressStore store,
-        RateLimits limits) {
+        RateLimits limits, Prose prose) {
         this.limits = limits;
+        this.prose = prose;
         this.catalog = catalog;
         this.checker = checker;
         this.health = health;
@@ -131,7 +133,29 @@ final class Api {
         checker.openSteps().whyLocked(learner.name(), lesson, step).ifPresent(why -> {
             throw new ConflictResponse(why);
         });
-        ctx.json(checker.check(learner, lesson, step, answers(ctx)));
+        ctx.json(forPage(lesson, checker.check(learner, lesson, step, answers(ctx))));
+    }
+
+    /** A verdict as the page shows it (see {@link #forPage}). */
+    record PageResult(String course, String lesson, String step, boolean passed, List<PageCheck> checks, int attempt) {
+    }
+
+    /** One check's outcome with its reason and hint also as HTML; {@code hint} is null when the lesson gives none. */
+    record PageCheck(String check, String status, String reason, String hint, String reasonHtml, String hintHtml) {
+    }
+
+    /**
+     * A verdict as the page shows it: each reason and hint also rendered (escaped) from its
+     * markdown, as {@code reasonHtml} and {@code hintHtml}. In a lesson with {@code help: less}, a
+     * failed check gives its reason only: the lesson's hints and solution hold the commands.
+     */
+    private PageResult forPage(Lesson lesson, StepChecker.Result result) {
+        List<PageCheck> checks = result.checks().stream().map(check -> {
+            String hint = lesson.lessHelp() && "failed".equals(check.status()) ? null : check.hint();
+            return new PageCheck(check.check(), check.status(), check.reason(), hint, prose.verdict(check.reason()),
+                    prose.verdict(hint));
+        }).toList();
+        return new PageResult(result.course(), result.lesson(), result.step(), result.passed(), checks, result.attempt());
     }
 
     /** A quiz's chosen options, {@code {"answers":[0,2]}}; an empty or absent body chooses none. */

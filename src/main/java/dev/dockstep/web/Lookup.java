@@ -11,9 +11,12 @@ final class Lookup {
     private Lookup() {
     }
 
+    static Course course(Catalog catalog, String courseId) {
+        return catalog.course(courseId).orElseThrow(() -> new NotFoundResponse("There is no course '" + courseId + "'."));
+    }
+
     static Lesson lesson(Catalog catalog, String courseId, String lessonId) {
-        Course course = catalog.course(courseId)
-                .orElseThrow(() -> new NotFoundResponse("There is no course '" + courseId + "'."));
+        Course course = course(catalog, courseId);
         return course.lesson(lessonId)
                 .orElseThrow(() -> new NotFoundResponse("The course '" + courseId + "' has no lesson '" + lessonId + "'."));
     }

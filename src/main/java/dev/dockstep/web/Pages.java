@@ -34,6 +34,7 @@ final class Pages {
     private final SandboxProvider sandboxes;
     private final StepChecker checker;
     private final ProgressStore store;
+    private final Prose prose;
 
     /** Renders a template to a string, so that a page can be kept. */
     @FunctionalInterface
@@ -49,6 +50,7 @@ final class Pages {
         this.sandboxes = sandboxes;
         this.checker = checker;
         this.store = store;
+        this.prose = new Prose(markdown);
     }
 
     /** What every page's layout needs: who is signed in, and the token for its forms. */
@@ -69,26 +71,58 @@ final class Pages {
                     .collect(Collectors.groupingBy(p -> p.file().toString(), TreeMap::new,
                             Collectors.mapping(p -> "line " + p.line() + ": " + p.message(), Collectors.toList())));
         }
-        Set<String> passed = me.map(l -> store.progress(l.name()).stream()
+        Set<String> passed = passed(me);
+        List<CourseView> courses = now.courses().stream().map(course -> courseView(course, passed, me.isPresent())).toList();
+        ctx.render("catalog", model(ctx, Map.of("courses", courses, "unavailable", unavailable)));
+    }
+
+    /** {@code /courses/{course}}: its lessons, the learner's progress and a way on; once done, what they learned. */
+    void course(Context ctx) {
+        Course course = Lookup.course(catalog.get(), ctx.pathParam("course"));
+        var me = Auth.learner(ctx);
+        ctx.render("course", model(ctx, Map.of("course", courseView(course, passed(me), me.isPresent()))));
+    }
+
+    /** The steps the signed-in learner has passed, as {@code course/lesson/step}; none for a visitor. */
+    private Set<String> passed(java.util.Optional<Learner> me) {
+        return me.map(l -> store.progress(l.name()).stream()
                 .filter(p -> p.status() == StepStatus.PASSED)
                 .map(p -> p.course() + "/" + p.lesson() + "/" + p.step()).collect(Collectors.toSet())).orElse(Set.of());
-        List<CourseView> courses = new ArrayList<>();
-        for (Course course : now.courses()) {
-            int steps = 0;
-            int done = 0;
-            List<LessonView> lessons = new ArrayList<>();
-            for (Lesson lesson : course.lessons()) {
-                int lessonDone = (int) lesson.steps().stream()
-                        .filter(s -> passed.contains(course.id() + "/" + lesson.id() + "/" + s.id())).count();
-                lessons.add(new LessonView(lesson.id(), lesson.title(), lesson.summary(), lesson.minutes(),
-                        lesson.steps().size(), lessonDone));
-                steps += lesson.steps().size();
-                done += lessonDone;
+    }
+
+    private CourseView courseView(Course course, Set<String> passed, boolean signedIn) {
+        int steps = 0;
+        int done = 0;
+        List<LessonView> lessons = new ArrayList<>();
+        LessonView next = null;
+        for (Lesson lesson : course.lessons()) {
+            int lessonDone = (int) lesson.steps().stream()
+                    .filter(s -> passed.contains(course.id() + "/" + lesson.id() + "/" + s.id())).count();
+            int lessonSteps = lesson.steps().size();
+            String status = lessonDone == lessonSteps ? "done" : lessonDone > 0 ? "started" : "none";
+            LessonView view = new LessonView(lesson.id(), lesson.title(), prose.inline(lesson.summary()),
+                    lesson.minutes(), lessonSteps, lessonDone, status, lessonPath(course.id(), lesson.id()));
+            lessons.add(view);
+            if (next == null && !status.equals("done")) {
+                next = view;
             }
-            courses.add(new CourseView(course.id(), course.title(), course.summary(), lessons, steps, done,
-                    steps == 0 ? 0 : done * 100 / steps));
+            steps += lessonSteps;
+            done += lessonDone;
         }
-        ctx.render("catalog", model(ctx, Map.of("courses", courses, "unavailable", unavailable)));
+        boolean complete = signedIn && steps > 0 && done == steps;
+        String action = !signedIn || done == 0 ? "Start" : complete ? "Review" : "Continue";
+        String actionHref = complete || lessons.isEmpty() ? coursePath(course.id())
+                : (next == null ? lessons.get(0) : next).href();
+        return new CourseView(course.id(), course.title(), prose.inline(course.summary()), lessons, steps, done,
+                steps == 0 ? 0 : done * 100 / steps, complete, action, actionHref, next);
+    }
+
+    static String coursePath(String course) {
+        return "/courses/" + course;
+    }
+
+    static String lessonPath(String course, String lesson) {
+        return "/courses/" + course + "/" + lesson;
     }
 
     /**
@@ -134,7 +168,9 @@ final class Pages {
         Variables variables = checker.variables(learner);
         List<StepView> steps = new ArrayList<>();
         String current = "";
+        int passed = 0;
         for (OpenSteps.StepState state : checker.openSteps().of(learner.name(), lesson)) {
+            passed += state.state() == OpenSteps.State.PASSED ? 1 : 0;
             String status = switch (state.state()) {
                 case PASSED -> "passed";
                 case OPEN -> "current";
@@ -145,28 +181,41 @@ final class Pages {
             }
             steps.add(view(state.step(), status, variables));
         }
-        Map<String, Object> model = model(ctx, Map.of(
-                "course", now.course(lesson.courseId()).orElseThrow(),
-                "lesson", lesson,
-                "intro", variables.applyToHtml(lesson.introHtml()),
-                "steps", steps,
-                "current", current,
-                "registry", sandboxes.registry().address(),
-                "sandboxMode", sandboxes.mode()));
+        Course course = now.course(lesson.courseId()).orElseThrow();
+        int index = course.lessons().indexOf(lesson);
+        Lesson next = index >= 0 && index + 1 < course.lessons().size() ? course.lessons().get(index + 1) : null;
+        Map<String, Object> page = new HashMap<>();
+        page.put("course", course);
+        page.put("coursePath", coursePath(course.id()));
+        page.put("lesson", lesson);
+        page.put("lessonNumber", index + 1);
+        page.put("lessonCount", course.lessons().size());
+        page.put("nextLesson", next == null ? "" : next.title());
+        page.put("nextPath", next == null ? coursePath(course.id()) : lessonPath(course.id(), next.id()));
+        page.put("complete", !lesson.steps().isEmpty() && passed == lesson.steps().size());
+        page.put("intro", Tables.scrollable(variables.applyToHtml(lesson.introHtml())));
+        page.put("steps", steps);
+        page.put("current", current);
+        page.put("registry", sandboxes.registry().address());
+        page.put("sandboxMode", sandboxes.mode());
         // A lesson that waits for an earlier one says which, and links to it.
         checker.openSteps().waitingFor(learner.name(), lesson).ifPresent(waiting -> {
-            model.put("waitingFor", waiting.lesson());
-            model.put("waitingReason", waiting.reason());
+            page.put("waitingFor", waiting.lesson());
+            page.put("waitingReason", waiting.reason());
         });
-        return model;
+        return model(ctx, page);
     }
 
     private StepView view(Step step, String status, Variables variables) {
         List<String> options = step.quiz().map(q -> q.options().stream().map(o -> inline(o.text(), variables)).toList())
                 .orElse(List.of());
+        // A quiz passes only on exactly its right answers, so a passed quiz shows them as the learner's.
+        List<Integer> chosen = status.equals("passed") ? step.quiz().map(q -> q.rightAnswers()).orElse(List.of())
+                : List.of();
         return new StepView(step.id(), step.title(), step.kind().name().toLowerCase(), status,
-                variables.applyToHtml(step.html()), step.quiz().map(q -> html(q.question(), variables)).orElse(""), options,
-                step.quiz().map(q -> q.rightAnswers().size() > 1).orElse(false),
+                Tables.scrollable(variables.applyToHtml(step.html())),
+                step.quiz().map(q -> html(q.question(), variables)).orElse(""), options,
+                step.quiz().map(q -> q.rightAnswers().size() > 1).orElse(false), chosen,
                 step.hints().stream().map(h -> html(h, variables)).toList(), variables.apply(step.solution()));
     }
 
@@ -176,11 +225,7 @@ final class Pages {
 
     /** An option's markdown without the paragraph around it. */
     private String inline(String markdown, Variables variables) {
-        String html = html(markdown, variables).strip();
-        if (html.startsWith("<p>") && html.endsWith("</p>")) {
-            html = html.substring(3, html.length() - 4);
-        }
-        return html;
+        return Prose.unwrap(html(markdown, variables));
     }
 
     /** A built page cut where the CSRF token goes, so that each request's token is put in without building it again. */
@@ -216,12 +261,17 @@ final class Pages {
         }
     }
 
-    /** A course on the catalog, with the learner's share of its steps passed. */
+    /**
+     * A course with the learner's share of its steps passed, and where to go on: {@code action}
+     * is Start, Continue or Review, {@code actionHref} its link. {@code summary} is rendered HTML.
+     */
     record CourseView(String id, String title, String summary, List<LessonView> lessons, int steps, int done,
-                      int percent) {
+                      int percent, boolean complete, String action, String actionHref, LessonView next) {
     }
 
-    record LessonView(String id, String title, String summary, Integer minutes, int steps, int done) {
+    /** @param status {@code done}, {@code started} or {@code none}; {@code summary} is rendered HTML */
+    record LessonView(String id, String title, String summary, Integer minutes, int steps, int done, String status,
+                      String href) {
     }
 
     /**
@@ -229,8 +279,9 @@ final class Pages {
      * {@code hints} are rendered and safe; {@code solution} is plain text for the template to escape.
      *
      * @param status {@code passed}, {@code current} or {@code locked}
+     * @param chosen the options to show chosen: the right ones, once the quiz has passed
      */
     record StepView(String id, String title, String kind, String status, String html, String question,
-                    List<String> options, boolean multiple, List<String> hints, String solution) {
+                    List<String> options, boolean multiple, List<Integer> chosen, List<String> hints, String solution) {
     }
 }

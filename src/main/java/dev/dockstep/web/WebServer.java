@@ -56,10 +56,11 @@ public final class WebServer {
         this.events = new Events(limits);
         this.auth = new Auth(accounts);
         this.guard = new Guard(publicUrl);
+        Prose prose = new Prose(renderer);
         this.pages = new Pages(catalog, renderer, thymeleaf::render, sandboxes, checker, store);
-        this.api = new Api(catalog, checker, health, sandboxes, store, rates);
+        this.api = new Api(catalog, checker, health, sandboxes, store, rates, prose);
         this.accountPages = new AccountPages(accounts, auth, rates, events);
-        this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store));
+        this.instructor = new InstructorPages(catalog, accounts, new ClassReport(store), prose);
         this.registry = new RegistryPages(registry);
         store.onChange(() -> events.toInstructors("progress-changed", Map.of()));
     }
@@ -103,6 +104,7 @@ public final class WebServer {
         r.before("/events", events::admit);
 
         r.get("/", pages::catalog);
+        r.get("/courses/{course}", pages::course);
         r.get("/courses/{course}/{lesson}", pages::lesson);
         r.get("/signup", accountPages::signUpForm);
         r.post("/signup", accountPages::signUp);
@@ -114,6 +116,7 @@ public final class WebServer {
         r.get("/instructor", instructor::dashboard);
         r.get("/instructor/progress.csv", instructor::csv);
         r.get("/instructor/report", instructor::report);
+        r.get("/instructor/learners/{learner}", instructor::learner);
 
         r.get("/healthz", api::health);
         r.post("/api/signup", accountPages::apiSignUp);

@@ -53,8 +53,9 @@ class ChecksIT {
         Path config = docker.folder("login-config");
         Verdict before = decide(config, "logged-in", docker.registryAddress());
         assertInstanceOf(Verdict.Failed.class, before);
-        assertTrue(before.reason().contains("config.json does not exist yet"), before.reason());
-        assertTrue(before.hint().contains("docker login " + docker.registryAddress()), before.hint());
+        assertEquals("You are not logged in to " + docker.registryAddress() + ": you have not logged in to any registry"
+                + " yet (there is no config.json).", before.reason());
+        assertEquals("Run `docker login " + docker.registryAddress() + "` in the terminal.", before.hint());
 
         var login = dev.dockstep.harness.Cli.run(List.of("docker", "login", docker.registryAddress(), "-u",
                 RealDocker.USER, "--password-stdin"), java.util.Map.of("DOCKER_HOST", docker.dockerHost(),
@@ -62,7 +63,7 @@ class ChecksIT {
         assertEquals(0, login.exitCode(), login.output());
 
         Verdict after = decide(config, "logged-in", docker.registryAddress());
-        assertEquals(new Verdict.Passed("You are logged in to " + docker.registryAddress() + " as learner."), after);
+        assertEquals(new Verdict.Passed("You are logged in to " + docker.registryAddress() + " as `learner`."), after);
     }
 
     @Test
@@ -70,7 +71,7 @@ class ChecksIT {
         Path config = configWith("{\"auths\":{\"other.example:5000\":{\"auth\":\"" + basic("a", "b") + "\"}}}");
         Verdict verdict = decide(config, "logged-in", docker.registryAddress());
         assertInstanceOf(Verdict.Failed.class, verdict);
-        assertTrue(verdict.reason().contains("holds logins for other.example:5000 but not for "
+        assertTrue(verdict.reason().contains("holds logins for `other.example:5000` but not for "
                 + docker.registryAddress()), verdict.reason());
     }
 
@@ -80,8 +81,10 @@ class ChecksIT {
                 + basic(RealDocker.USER, "wrong-password") + "\"}}}");
         Verdict verdict = decide(config, "logged-in", docker.registryAddress());
         assertInstanceOf(Verdict.Failed.class, verdict);
-        assertTrue(verdict.reason().startsWith("The login stored for " + docker.registryAddress()
-                + " (user learner) is refused by the registry"), verdict.reason());
+        // The daemon answers "Status 500: {"message":"login attempt to … failed with status: 401 Unauthorized"}".
+        assertEquals("The registry " + docker.registryAddress() + " does not accept the login saved for `learner`: the"
+                + " user name or password saved there is not (or no longer) right.", verdict.reason());
+        assertEquals("Log in again with `docker login " + docker.registryAddress() + "`.", verdict.hint());
         assertTrue(!verdict.reason().contains("wrong-password"), "the password is never shown");
     }
 
@@ -98,7 +101,7 @@ class ChecksIT {
         Verdict verdict = verifier.verify(List.of(new Check("logged-in", List.of(docker.registryAddress()), 1)),
                 Function.identity(), new CheckContext(facts, registry, config, Instant.EPOCH, bin.toString()))
                 .results().get(0).verdict();
-        assertEquals(new Verdict.Passed("You are logged in to " + docker.registryAddress() + " as learner."), verdict);
+        assertEquals(new Verdict.Passed("You are logged in to " + docker.registryAddress() + " as `learner`."), verdict);
 
         Path store = configWith("{\"credsStore\":\"missing\",\"auths\":{\"" + docker.registryAddress() + "\":{}}}");
         Verdict missing = verifier.verify(List.of(new Check("logged-in", List.of(docker.registryAddress()), 1)),
@@ -116,9 +119,13 @@ class ChecksIT {
         docker.docker("tag", "backend:0.1", ref).requireSuccess();
         Verdict before = decide("no-image", ref);
         assertInstanceOf(Verdict.Failed.class, before);
-        assertTrue(before.reason().startsWith(ref + " is still among your images (ID "), before.reason());
+        // Other tests name the same image too; the names come sorted, backend:0.1 first.
+        assertTrue(before.reason().matches("`" + java.util.regex.Pattern.quote(ref) + "` is still among your images"
+                + " \\(image [0-9a-f]{12}, also named `backend:0\\.1`.*\\)\\."), before.reason());
+        assertTrue(before.hint().startsWith("Remove that name with `docker rmi " + ref + "`; the image stays under"
+                + " `backend:0.1`"), before.hint());
         docker.docker("rmi", ref).requireSuccess();
-        assertEquals(new Verdict.Passed(ref + " is no longer among your images."), decide("no-image", ref));
+        assertEquals(new Verdict.Passed("`" + ref + "` is no longer among your images."), decide("no-image", ref));
         assertTrue(docker.docker("image", "inspect", "backend:0.1").exitCode() == 0, "only the name went");
     }
 
@@ -126,12 +133,16 @@ class ChecksIT {
     void same_image_fails_for_a_missing_name_and_for_two_different_images() {
         String ref = repo + "/same:1";
         Verdict missing = decide("same-image", "backend:0.1", ref);
-        assertTrue(missing.reason().startsWith(ref + " is not among your images"), missing.reason());
+        assertTrue(missing.reason().startsWith("`" + ref + "` is not among your images"), missing.reason());
         docker.docker("tag", "frontend:0.1", ref).requireSuccess();
         Verdict different = decide("same-image", "backend:0.1", ref);
         assertInstanceOf(Verdict.Failed.class, different);
-        assertTrue(different.reason().matches("backend:0\\.1 is image [0-9a-f]{12} but .* is image [0-9a-f]{12}\\."),
+        // By name: which image the name points at, not only two IDs.
+        assertTrue(different.reason().matches("`backend:0\\.1` is image [0-9a-f]{12}, but `"
+                + java.util.regex.Pattern.quote(ref) + "` points at `frontend:0\\.1`.* \\(image [0-9a-f]{12}\\)\\."),
                 different.reason());
+        assertEquals("Point `" + ref + "` at `backend:0.1` with `docker tag backend:0.1 " + ref + "`: it moves the name.",
+                different.hint());
         docker.docker("tag", "backend:0.1", ref).requireSuccess();
         assertInstanceOf(Verdict.Passed.class, decide("same-image", "backend:0.1", ref));
     }
@@ -142,17 +153,53 @@ class ChecksIT {
     void pushed_fails_before_tagging_and_before_pushing_and_passes_after_a_real_push() throws Exception {
         String ref = repo + "/pushme:1";
         Verdict untagged = decide("pushed", ref);
-        assertTrue(untagged.reason().startsWith(ref + " is not among your images, so it cannot have been pushed"),
+        assertTrue(untagged.reason().startsWith("`" + ref + "` is not among your images, so it cannot have been pushed"),
                 untagged.reason());
         docker.docker("tag", "backend:0.1", ref).requireSuccess();
-        Verdict unpushed = decide("pushed", ref);
-        assertEquals("The registry " + docker.registryAddress() + " has no " + repo + "/pushme:1 yet.", unpushed.reason());
-        assertEquals("Send it with `docker push " + ref + "`.", unpushed.hint());
         login();
+        Verdict unpushed = decide("pushed", ref);
+        assertEquals("The registry " + docker.registryAddress() + " has no `" + repo + "/pushme:1` yet.", unpushed.reason());
+        assertEquals("Push it with `docker push " + ref + "`.", unpushed.hint());
         docker.docker("push", ref).requireSuccess();
         Verdict pushed = decide("pushed", ref);
         assertInstanceOf(Verdict.Passed.class, pushed);
-        assertTrue(pushed.reason().startsWith(ref + " is on the registry (sha256:"), pushed.reason());
+        assertTrue(pushed.reason().startsWith("`" + ref + "` is on the registry (sha256:"), pushed.reason());
+    }
+
+    @Test
+    void a_push_refused_for_lack_of_a_login_is_named_with_the_words_docker_really_prints() throws Exception {
+        String ref = repo + "/nologin:1";
+        Path config = docker.folder("no-login-config");
+        docker.docker("tag", "backend:0.1", ref).requireSuccess();
+        var push = dev.dockstep.harness.Cli.docker(docker.dockerHost(), config, "push", ref);
+        assertTrue(push.exitCode() != 0 && push.output().contains(PushedCheck.NO_LOGIN),
+                "the real docker push without a login: " + push.output());
+
+        Verdict verdict = decide(config, "pushed", ref);
+        assertEquals("The registry " + docker.registryAddress() + " has no `" + ref + "` yet, and you are not logged in"
+                + " to it: a registry takes a push only from someone logged in (without a login, Docker prints `"
+                + PushedCheck.NO_LOGIN + "`).", verdict.reason());
+        assertEquals("Log in with `docker login " + docker.registryAddress() + "`, then push again with `docker push "
+                + ref + "`.", verdict.hint());
+        assertTrue(!verdict.hint().contains("docker tag"), "the image is tagged; tagging again would not help");
+
+        // A pull without a login is refused with the same words, which the pull step's advice quotes.
+        var pull = dev.dockstep.harness.Cli.docker(docker.dockerHost(), config, "pull", ref);
+        assertTrue(pull.exitCode() != 0 && pull.output().contains(PushedCheck.NO_LOGIN), pull.output());
+        Verdict notPulled = decide(config, Instant.now(), "pulled", ref);
+        assertTrue(notPulled.hint().contains("If Docker answers `" + PushedCheck.NO_LOGIN + "`"), notPulled.hint());
+    }
+
+    @Test
+    void a_pull_steps_missing_image_is_to_be_pulled_not_tagged() {
+        String ref = repo + "/pullstep:1";
+        List<Check> step = List.of(new Check("pulled", List.of(ref), 1), new Check("image", List.of(ref), 2));
+        var verdict = verifier.verify(step, Function.identity(), new CheckContext(facts, registry, docker.dockerConfig(),
+                Instant.now()));
+        Verdict image = verdict.results().get(1).verdict();
+        assertInstanceOf(Verdict.Failed.class, image);
+        assertTrue(image.hint().startsWith("Pull it from the registry with `docker pull " + ref + "`."), image.hint());
+        assertEquals(verdict.results().get(0).verdict().hint(), image.hint(), "one piece of advice, said once");
     }
 
     @Test
@@ -164,7 +211,9 @@ class ChecksIT {
         docker.docker("tag", "frontend:0.1", ref).requireSuccess();
         Verdict verdict = decide("pushed", ref);
         assertInstanceOf(Verdict.Failed.class, verdict);
-        assertTrue(verdict.reason().endsWith("which is not the image you have under that name."), verdict.reason());
+        assertTrue(verdict.reason().matches("The registry holds another image under `" + java.util.regex.Pattern.quote(ref)
+                + "` \\(sha256:[0-9a-f]{12}…\\) than the one you now have under that name \\(image [0-9a-f]{12}, also"
+                + " named `frontend:0\\.1`.*\\)\\."), verdict.reason());
     }
 
     @Test
@@ -175,7 +224,7 @@ class ChecksIT {
         try {
             Verdict verdict = decide("pushed", ref);
             assertInstanceOf(Verdict.Unavailable.class, verdict);
-            assertTrue(verdict.reason().startsWith("the registry is not reachable at http://" + docker.registryAddress()),
+            assertTrue(verdict.reason().startsWith("The registry is not reachable at http://" + docker.registryAddress()),
                     verdict.reason());
         } finally {
             docker.startRegistry();
@@ -195,7 +244,7 @@ class ChecksIT {
         Instant stepStarted = Instant.now();
 
         Verdict before = decide(stepStarted, "pulled", ref);
-        assertEquals("Docker has not pulled " + ref + " since this step began.", before.reason());
+        assertEquals("Docker has not pulled `" + ref + "` since this step began.", before.reason());
 
         docker.docker("rmi", ref).requireSuccess();
         docker.docker("pull", ref).requireSuccess();
@@ -203,7 +252,7 @@ class ChecksIT {
 
         docker.docker("rmi", ref).requireSuccess();
         Verdict removed = decide(stepStarted, "pulled", ref);
-        assertEquals(ref + " was pulled, but it is no longer among your images.", removed.reason());
+        assertEquals("`" + ref + "` was pulled, but it is no longer among your images.", removed.reason());
     }
 
     private static void login() {

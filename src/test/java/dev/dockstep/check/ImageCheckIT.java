@@ -41,21 +41,21 @@ class ImageCheckIT {
         String ref = docker.registryAddress() + "/learner/web:0.1";
         Verdict before = decide("image " + ref);
         assertInstanceOf(Verdict.Failed.class, before);
-        assertEquals(ref + " is not among your images; no image is named web.", before.reason());
+        assertEquals("`" + ref + "` is not among your images; no image is named `web`.", before.reason());
         assertTrue(before.hint().contains("docker tag SOURCE " + ref), before.hint());
 
         docker.docker("tag", "backend:0.1", ref).requireSuccess();
 
         Verdict after = decide("image " + ref);
         assertInstanceOf(Verdict.Passed.class, after);
-        assertTrue(after.reason().startsWith(ref + " is among your images (ID "), after.reason());
+        assertTrue(after.reason().startsWith("`" + ref + "` is among your images (ID "), after.reason());
     }
 
     @Test
     void a_typo_in_the_name_shows_the_images_of_that_name_the_learner_does_have() {
         Verdict verdict = decide("image " + docker.registryAddress() + "/learner/backend:0.2");
         assertInstanceOf(Verdict.Failed.class, verdict);
-        assertTrue(verdict.reason().endsWith("images named backend: backend:0.1."), verdict.reason());
+        assertTrue(verdict.reason().endsWith("images named `backend`: `backend:0.1`."), verdict.reason());
     }
 
     @Test

@@ -50,7 +50,7 @@ class ImageIndexIT {
         follow();
         Verdict missing = decide("image", "indexed:1");
         assertInstanceOf(Verdict.Failed.class, missing);
-        assertTrue(missing.reason().startsWith("indexed:1 is not among your images; no image is named indexed"),
+        assertTrue(missing.reason().startsWith("`indexed:1` is not among your images; no image is named `indexed`"),
                 missing.reason());
 
         long seen = index.changes();
@@ -66,7 +66,7 @@ class ImageIndexIT {
         assertEquals(0, facts.requests() - before, "nothing changed, so nothing was asked");
         before = facts.requests();
         Verdict typo = decide("image", "indexd:1");
-        assertEquals("indexd:1 is not among your images; no image is named indexd.", typo.reason());
+        assertEquals("`indexd:1` is not among your images; no image is named `indexd`.", typo.reason());
         assertEquals(1, facts.requests() - before, "a failure asks the daemon's event log once, then memory decides");
 
         seen = index.changes();
@@ -74,7 +74,7 @@ class ImageIndexIT {
         awaitChange(seen);
         assertInstanceOf(Verdict.Passed.class, decide("no-image", "indexed:1"));
         Verdict gone = decide("image", "indexed:1");
-        assertEquals("indexed:1 is not among your images; no image is named indexed.", gone.reason());
+        assertEquals("`indexed:1` is not among your images; no image is named `indexed`.", gone.reason());
     }
 
     @Test

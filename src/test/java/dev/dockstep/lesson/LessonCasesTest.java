@@ -55,7 +55,8 @@ class LessonCasesTest {
                 out.append("  lesson ").append(lesson.id()).append(" (").append(lesson.number()).append("): ")
                         .append(lesson.title()).append(lesson.summary().isEmpty() ? "" : " | " + lesson.summary())
                         .append(lesson.minutes() == null ? "" : " | " + lesson.minutes() + " min")
-                        .append(lesson.setupImages().isEmpty() ? "" : " | setup " + lesson.setupImages()).append('\n');
+                        .append(lesson.setupImages().isEmpty() ? "" : " | setup " + lesson.setupImages())
+                        .append(lesson.lessHelp() ? " | help: less" : "").append('\n');
                 block(out, "    intro:", lesson.introHtml());
                 for (Step step : lesson.steps()) {
                     out.append("    step ").append(step.id()).append(" \"").append(step.title()).append("\" (line ")

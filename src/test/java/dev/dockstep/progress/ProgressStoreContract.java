@@ -94,4 +94,52 @@ abstract class ProgressStoreContract {
             assertTrue(kept.stream().allMatch(p -> p.status() == StepStatus.PASSED), kept.toString());
         }
     }
+
+    @Test
+    void a_live_pass_passes_the_step_without_counting_an_attempt() {
+        String learner = "l" + UUID.randomUUID().toString().substring(0, 8);
+        try (ProgressStore store = ProgressStore.open(databaseUrl())) {
+            assertTrue(store.progress(learner).isEmpty());
+            // Passed live before any click: a pass, and no attempt at all.
+            store.recordLivePass(learner, "hub", "tag", learner, "{\"live\":true}", 100);
+            StepProgress live = store.progress(learner).get(0);
+            assertEquals(StepStatus.PASSED, live.status());
+            assertEquals(0, live.attempts());
+            assertEquals(100L, live.passedAt());
+            assertEquals(0, store.attemptCount("hub", "tag", learner), "no attempt was logged");
+
+            // Tried twice, then passed live: still two attempts, and the pass keeps its first time.
+            store.recordAttempt(learner, "hub", "tag", "push-it", false, "{\"n\":1}", 200);
+            store.recordAttempt(learner, "hub", "tag", "push-it", false, "{\"n\":2}", 210);
+            store.recordLivePass(learner, "hub", "tag", "push-it", "{\"live\":true}", 220);
+            store.recordLivePass(learner, "hub", "tag", "push-it", "{\"again\":true}", 230);
+            StepProgress tried = store.progress(learner).stream().filter(p -> p.step().equals("push-it")).findFirst()
+                    .orElseThrow();
+            assertEquals(2, tried.attempts());
+            assertEquals(StepStatus.PASSED, tried.status());
+            assertEquals(220L, tried.passedAt());
+            assertEquals("{\"live\":true}", tried.lastVerdict(), "a second live pass changes nothing");
+            try (ProgressStore fresh = ProgressStore.open(databaseUrl())) {
+                assertEquals(fresh.progress(learner), store.progress(learner), "memory holds what the database holds");
+            }
+            assertTrue(store.hasAttempt(learner, "hub", "tag", "push-it", 2));
+            assertTrue(!store.hasAttempt(learner, "hub", "tag", "push-it", 3), "the live pass logged no attempt");
+        }
+    }
+
+    @Test
+    void the_last_attempts_say_when_each_step_was_last_tried_and_why_it_last_failed() {
+        String learner = "l" + UUID.randomUUID().toString().substring(0, 8);
+        try (ProgressStore store = ProgressStore.open(databaseUrl())) {
+            store.recordAttempt(learner, "hub", "tag", "tag-it", false, "{\"why\":\"first\"}", 100);
+            store.recordAttempt(learner, "hub", "tag", "tag-it", false, "{\"why\":\"second\"}", 150);
+            store.recordAttempt(learner, "hub", "tag", "tag-it", true, "{\"why\":\"passed\"}", 170);
+            store.recordAttempt(learner, "hub", "tag", "push-it", true, "{}", 300);
+            List<ProgressStore.LastAttempt> mine = store.lastAttempts().stream()
+                    .filter(a -> a.learner().equals(learner)).sorted(java.util.Comparator.comparing(
+                            ProgressStore.LastAttempt::step)).toList();
+            assertEquals(List.of(new ProgressStore.LastAttempt(learner, "hub", "tag", "push-it", 300, null),
+                    new ProgressStore.LastAttempt(learner, "hub", "tag", "tag-it", 170, "{\"why\":\"second\"}")), mine);
+        }
+    }
 }

@@ -89,7 +89,7 @@ class CourseE2E {
     @Test
     @Order(1)
     void signed_out_pages_are_accessible() throws Exception {
-        for (String page : List.of("/", "/signup", "/login")) {
+        for (String page : List.of("/", "/courses/docker-hub", "/signup", "/login")) {
             browser.get(base() + page);
             Browser.assertAccessible(browser, page);
         }
@@ -144,6 +144,26 @@ class CourseE2E {
                 // Exercises get no click here: the docker command alone must turn them green.
                 wait.until(ExpectedConditions.attributeContains(element, "class", "passed"));
             }
+            // The lesson's end says so and leads on: to the next lesson, or to what the course taught.
+            WebElement complete = browser.findElement(By.id("lesson-complete"));
+            wait.until(ExpectedConditions.visibilityOf(complete));
+            int index = course.lessons().indexOf(lesson);
+            String next = index + 1 < course.lessons().size()
+                    ? "/courses/docker-hub/" + course.lessons().get(index + 1).id() : "/courses/docker-hub";
+            assertEquals(base() + next, complete.findElement(By.cssSelector("a.button")).getAttribute("href"));
+        }
+        browser.findElement(By.linkText("Course complete: what you learned")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(base() + "/courses/docker-hub"));
+        assertTrue(browser.findElement(By.id("complete-title")).getText().contains("Course complete"));
+        assertEquals(course.lessons().size(), browser.findElements(By.cssSelector(".learned li")).size(),
+                "what each lesson taught");
+        Browser.assertAccessible(browser, "course complete");
+        Browser.screenshot(browser, "course-complete");
+        Browser.darkMode(browser, true);
+        try {
+            Browser.assertAccessible(browser, "course complete, dark");
+        } finally {
+            Browser.darkMode(browser, false);
         }
         browser.get(base() + "/");
         assertTrue(browser.findElement(By.cssSelector(".progress")).getText().contains("31 of 31 steps done"),
@@ -159,8 +179,10 @@ class CourseE2E {
         String reason = step.findElement(By.cssSelector(".results li.failed")).getText();
         assertTrue(reason.contains(variables.apply("{{repo}}/backend:0.1 is not among your images; images named backend:"
                 + " backend:0.1.")), reason);
-        assertTrue(step.findElement(By.cssSelector(".actions .status")).getText().startsWith("Not yet: "),
-                "the live region says why");
+        assertEquals("Not yet.", ((JavascriptExecutor) browser).executeScript("return arguments[0].firstChild.textContent",
+                step.findElement(By.cssSelector(".actions .status"))), "the reason shows once, in the results");
+        assertTrue(step.findElement(By.cssSelector(".actions .status")).getAttribute("textContent").contains(
+                "is not among your images"), "the live region says why, for screen readers");
         assertTrue(step.findElement(By.cssSelector(".solution-button")).isDisplayed(), "the solution is offered");
         step.findElement(By.cssSelector(".hint-button")).click();
         assertTrue(step.findElement(By.cssSelector(".hints .hint")).isDisplayed(), "a first hint shows");
@@ -213,10 +235,38 @@ class CourseE2E {
         var granted = DockstepProcess.run(Map.of(), "instructor", "add", "teacher", "--data", data.toString());
         assertEquals(0, granted.exitCode(), granted.output());
         browser.get(base() + "/instructor");
-        WebElement row = browser.findElement(By.xpath("//table[@id='grid']//tr[th='" + LEARNER + "']"));
-        assertEquals(31, row.findElements(By.cssSelector("td.passed")).size(), row.getText());
+        WebElement row = browser.findElement(By.xpath("//table[@id='grid']//tr[th/a='" + LEARNER + "']"));
+        assertEquals(9, row.findElements(By.cssSelector("td.lesson-cell.done")).size(), row.getText());
+        assertEquals(31, row.findElements(By.cssSelector("td.step-cell.passed")).size(), "every step, folded by lesson");
         Browser.assertAccessible(browser, "instructor dashboard");
         Browser.screenshot(browser, "instructor");
+        // A lesson opens into its steps, in the grid and in the table of steps.
+        browser.findElement(By.cssSelector("#grid button.expand[data-lesson='docker-hub/tag']")).click();
+        browser.findElement(By.cssSelector("#report button.expand[data-lesson='docker-hub/push']")).click();
+        assertEquals(2, row.findElements(By.cssSelector("td.step-cell.passed")).stream().filter(WebElement::isDisplayed)
+                .count(), "the two steps of the tag lesson");
+        long width = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth;");
+        assertTrue(width <= 1280, "the dashboard fits the screen: " + width);
+        Browser.assertAccessible(browser, "instructor dashboard, a lesson open");
+        Browser.screenshot(browser, "instructor-grid-by-lesson");
+        Browser.darkMode(browser, true);
+        try {
+            Browser.assertAccessible(browser, "instructor dashboard, dark");
+        } finally {
+            Browser.darkMode(browser, false);
+        }
+        browser.findElement(By.linkText(LEARNER)).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(
+                base() + "/instructor/learners/" + LEARNER));
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("9.4 One last question"));
+        Browser.assertAccessible(browser, "a learner in detail");
+        Browser.screenshot(browser, "instructor-learner");
+        Browser.darkMode(browser, true);
+        try {
+            Browser.assertAccessible(browser, "a learner in detail, dark");
+        } finally {
+            Browser.darkMode(browser, false);
+        }
     }
 
     @Test

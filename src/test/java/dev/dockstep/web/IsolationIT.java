@@ -99,7 +99,7 @@ class IsolationIT {
         a.login(b.name(), b.password()).requireSuccess();
         JsonNode verdict = a.check("log-in");
         assertFalse(verdict.get("passed").asBoolean());
-        assertEquals("You are logged in to " + a.sandbox().registry() + " as " + b.name() + ", not as " + a.name() + ".",
+        assertEquals("You are logged in to " + a.sandbox().registry() + " as `" + b.name() + "`, not as `" + a.name() + "`.",
                 verdict.at("/checks/0/reason").asText());
     }
 
@@ -113,7 +113,7 @@ class IsolationIT {
 
         JsonNode verdict = a.check("tag-the-image");
         assertFalse(verdict.get("passed").asBoolean(), "b's tag of a's name passed a's step");
-        assertEquals(a.ref("backend:0.1") + " is not among your images; images named backend: backend:0.1.",
+        assertEquals("`" + a.ref("backend:0.1") + "` is not among your images; images named `backend`: `backend:0.1`.",
                 verdict.at("/checks/0/reason").asText(), "only a's own images are named");
         assertEquals(0, a.sandbox().docker("image", "inspect", "backend:0.1").exitCode(), "b's rmi left a's image");
         assertTrue(a.sandbox().docker("images", "--format", "{{.Repository}}").output().lines()

@@ -280,8 +280,8 @@ class RegistryAccessIT {
         assertEquals(DENIED, lastLine(b.push(a.ref(a.name(), "backend:0.1"))));
         JsonNode push = b.check("push", "push");
         assertFalse(push.get("passed").asBoolean());
-        assertEquals("The registry " + b.sandbox().registry() + " has no " + b.ref(b.name(), "backend") + ":0.1 yet: it"
-                + " refused your push to " + a.ref(a.name(), "backend") + " (only " + a.name() + " may push in "
+        assertEquals("The registry " + b.sandbox().registry() + " has no `" + b.ref(b.name(), "backend") + ":0.1` yet: it"
+                + " refused your push to `" + a.ref(a.name(), "backend") + "` (only " + a.name() + " may push in "
                 + a.name() + "/…; use your own name, " + b.name() + "/backend).", push.at("/checks/0/reason").asText());
         assertEquals("Push under your own name: `docker tag SOURCE " + b.ref(b.name(), "backend:0.1") + "`, then"
                 + " `docker push " + b.ref(b.name(), "backend:0.1") + "`.", push.at("/checks/0/hint").asText());
@@ -289,8 +289,8 @@ class RegistryAccessIT {
         b.docker("pull", a.ref(a.name(), "backend:0.1"));
         JsonNode pull = b.check("pull", "pull");
         assertFalse(pull.get("passed").asBoolean());
-        assertEquals("Docker has not pulled " + b.ref(b.name(), "backend:0.1") + " since this step began: the registry"
-                + " refused a pull of " + a.ref(a.name(), "backend") + " (" + a.name() + "/backend is private, or does"
+        assertEquals("Docker has not pulled `" + b.ref(b.name(), "backend:0.1") + "` since this step began: the registry"
+                + " refused a pull of `" + a.ref(a.name(), "backend") + "` (" + a.name() + "/backend is private, or does"
                 + " not exist).", pull.at("/checks/0/reason").asText());
 
         b.docker("logout", b.sandbox().registry()).requireSuccess();

@@ -62,10 +62,10 @@ class SecurityE2E {
         Browser.signUp(browser, base, "policy", "policy-password");
         assertEquals(0, DockstepProcess.run(Map.of(), "instructor", "add", "policy", "--data", server.data().toString())
                 .exitCode());
-        for (String path : List.of("/", "/courses/docker-hub/registries", "/courses/docker-hub/push", "/account",
-                "/instructor")) {
+        for (String path : List.of("/", "/courses/docker-hub", "/courses/docker-hub/registries",
+                "/courses/docker-hub/push", "/account", "/instructor", "/instructor/learners/policy")) {
             browser.get(base + path);
-            if (path.startsWith("/courses/")) {
+            if (path.startsWith("/courses/docker-hub/")) {
                 Browser.awaitLive(browser);
             } else if (path.equals("/instructor")) {
                 new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(browser.executeScript(

@@ -61,7 +61,8 @@ class SecurityIT {
             assertEquals(302, signedIn.statusCode(), next);
             assertEquals("/", signedIn.headers().firstValue("Location").orElseThrow(), next);
             String page = browser.get("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)).body();
-            assertTrue(page.contains("action=\"/login?next=/\""), "the form keeps nothing of " + next);
+            assertTrue(page.contains("action=\"/login\"") && page.contains("href=\"/signup\""),
+                    "the forms keep nothing of " + next);
         }
         HttpResponse<String> kept = new WebClient(base).postForm("/login?next=%2Fcourses%2Fhub%2Ftag", form, true);
         assertEquals("/courses/hub/tag", kept.headers().firstValue("Location").orElseThrow());

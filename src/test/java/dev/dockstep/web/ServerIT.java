@@ -83,8 +83,10 @@ class ServerIT {
         assertFalse(before.get("passed").asBoolean());
         assertEquals(1, before.get("attempt").asInt());
         assertEquals("failed", before.at("/checks/0/status").asText());
-        assertEquals(ref + " is not among your images; images named backend: backend:0.1.",
+        assertEquals("`" + ref + "` is not among your images; images named `backend`: `backend:0.1`.",
                 before.at("/checks/0/reason").asText());
+        assertEquals("<code>" + ref + "</code> is not among your images; images named <code>backend</code>:"
+                + " <code>backend:0.1</code>.", before.at("/checks/0/reasonHtml").asText(), "rendered for the page");
 
         sandbox.docker("tag", "backend:0.1", ref).requireSuccess();
 

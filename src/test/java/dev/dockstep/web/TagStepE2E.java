@@ -9,6 +9,7 @@ import dev.dockstep.harness.Browser;
 import dev.dockstep.harness.TestApp;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,9 +60,15 @@ class TagStepE2E {
 
         step.findElement(By.cssSelector("button.check")).click();
         wait.until(ExpectedConditions.attributeContains(step, "class", "failed"));
+        // The reason's markdown is rendered: names are code, and no backtick shows.
+        WebElement failed = step.findElement(By.cssSelector(".results li.failed"));
+        // The two checks fail for one reason with one piece of advice: shown once, the step's exact command.
         assertEquals(ref + " is not among your images; images named backend: backend:0.1.\n"
-                        + "Give an existing image this name with `docker tag SOURCE " + ref + "`, then check again.",
-                step.findElement(By.cssSelector(".results li.failed")).getText().substring(2));
+                        + "Make " + ref + " a second name of backend:0.1 with docker tag backend:0.1 " + ref + ".",
+                failed.getText().substring(2));
+        assertEquals(1, step.findElements(By.cssSelector(".results li")).size());
+        assertEquals(List.of(ref, "backend", "backend:0.1", ref, "backend:0.1", "docker tag backend:0.1 " + ref),
+                failed.findElements(By.tagName("code")).stream().map(WebElement::getText).toList());
         Browser.screenshot(browser, "lesson-step-failed");
 
         sandbox.docker("tag", "backend:0.1", ref).requireSuccess();
