@@ -329,12 +329,21 @@ public final class LiveVerifier implements AutoCloseable {
 
         private void run() {
             Duration backoff = Duration.ofMillis(100);
+            boolean reconnecting = false;
             while (open && running) {
                 ImageIndex images = daemons.of(dockerHost).images();
+                boolean again = reconnecting;
                 try {
-                    // Reconnecting from the last event seen replays what happened while we were away.
+                    // Reconnecting from the last event seen replays what happened while we were away,
+                    // but a restarted daemon has forgotten its events from before the restart: so
+                    // after a reconnection every learner is checked once more as well.
                     Instant since = lastEvent;
-                    events.followImageEvents(since, () -> images.followed(since), event -> {
+                    events.followImageEvents(since, () -> {
+                        images.followed(since);
+                        if (again) {
+                            learners.forEach(LiveVerifier.this::recheck);
+                        }
+                    }, event -> {
                         if (event.getTimeNano() != null) {
                             lastEvent = Instant.ofEpochSecond(0, event.getTimeNano());
                         }
@@ -353,6 +362,7 @@ public final class LiveVerifier implements AutoCloseable {
                 if (!open || !running) {
                     return;
                 }
+                reconnecting = true;
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }

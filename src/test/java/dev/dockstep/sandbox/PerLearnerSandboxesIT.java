@@ -147,16 +147,24 @@ class PerLearnerSandboxesIT {
     @Test
     void an_idle_sandbox_stops_and_starts_again_with_the_learners_images() {
         start(PerLearnerSandboxes.Options.defaults().withPool(0).withIdle(Duration.ofMillis(500)));
-        Sandbox alice = sandboxes.forLearner("alice");
-        docker(alice, "tag", "backend:0.1", "mine:1").requireSuccess();
-        List<ProcessHandle> processes = sandboxes.processes("alice");
+        Sandbox alice;
+        List<ProcessHandle> processes;
+        // Held while tagging: on a slow machine the docker CLI alone may take longer than the idle time.
+        try (SandboxProvider.Lease page = sandboxes.hold("alice")) {
+            alice = sandboxes.forLearner("alice");
+            docker(alice, "tag", "backend:0.1", "mine:1").requireSuccess();
+            processes = sandboxes.processes("alice");
+        }
+        assertFalse(processes.isEmpty(), "the running sandbox has processes");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> sandboxes.ifRunning("alice").isEmpty());
         await().atMost(Duration.ofSeconds(30)).until(() -> processes.stream().noneMatch(ProcessHandle::isAlive));
 
-        Sandbox again = sandboxes.forLearner("alice");
-        assertEquals(alice.dockerHost(), again.dockerHost(), "the same slot");
-        assertEquals(0, docker(again, "image", "inspect", "mine:1").exitCode(), "the image survived the stop");
+        try (SandboxProvider.Lease page = sandboxes.hold("alice")) {
+            Sandbox again = sandboxes.forLearner("alice");
+            assertEquals(alice.dockerHost(), again.dockerHost(), "the same slot");
+            assertEquals(0, docker(again, "image", "inspect", "mine:1").exitCode(), "the image survived the stop");
+        }
     }
 
     @Test

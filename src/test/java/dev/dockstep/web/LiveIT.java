@@ -63,7 +63,7 @@ class LiveIT {
             docker.docker("tag", "backend:0.1", ref).requireSuccess();
             long exited = System.nanoTime();
 
-            SseClient.Event passed = page.next(Duration.ofSeconds(10));
+            SseClient.Event passed = page.next(Duration.ofSeconds(30));
             assertNotNull(passed, "no step-passed after docker tag");
             assertEquals("step-passed", passed.name());
             assertEquals(JSON.readTree("{\"course\":\"hub\",\"lesson\":\"tag\",\"step\":\"tag-the-image\"}"),
