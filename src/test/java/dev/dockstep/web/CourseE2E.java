@@ -332,7 +332,16 @@ class CourseE2E {
                     return !lines.isEmpty() && PROMPT.matcher(lines.get(lines.size() - 1)).matches();
                 });
             } catch (org.openqa.selenium.TimeoutException e) {
-                throw new AssertionError("the terminal never came back to its prompt; it shows:\n" + screen(), e);
+                String where = "";
+                try {
+                    where = " (screenshot: " + Browser.screenshot(browser, "terminal-stuck") + ")";
+                } catch (java.io.IOException | RuntimeException ignored) {
+                    // the message below is the point; the screenshot only helps
+                }
+                throw new AssertionError("the terminal never came back to its prompt" + where + "; it shows:\n" + screen()
+                        + "\nwindow scroll: " + ((JavascriptExecutor) browser).executeScript(
+                        "const r = document.getElementById('terminal').getBoundingClientRect();"
+                                + " return [window.scrollY, r.top, r.bottom, window.innerHeight].join(' ');"), e);
             }
         }
 

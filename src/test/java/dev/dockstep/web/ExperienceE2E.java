@@ -34,10 +34,13 @@ class ExperienceE2E {
     private static TestApp server;
     private static ChromeDriver browser;
     private static LearnerSandbox sandbox;
+    private static dev.dockstep.harness.AnyOrderLessons lessons;
 
     @BeforeAll
     static void start() {
-        server = TestApp.start(Path.of("lessons"), config -> config);
+        // Each test starts at the lesson it is about; CourseOrderIT tests the order.
+        lessons = dev.dockstep.harness.AnyOrderLessons.of(Path.of("lessons"));
+        server = TestApp.start(lessons.path(), config -> config);
         browser = Browser.start();
         Browser.signUp(browser, server.base(), "firstclass", "firstclass-password");
         sandbox = Browser.sandbox(browser);
@@ -50,6 +53,9 @@ class ExperienceE2E {
         }
         if (server != null) {
             server.close();
+        }
+        if (lessons != null) {
+            lessons.close();
         }
     }
 

@@ -35,36 +35,13 @@ class ExperienceIT {
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final Path LESSONS = Path.of("lessons/docker-hub");
     private static TestApp server;
-    private static Path lessons;
+    private static dev.dockstep.harness.AnyOrderLessons lessons;
 
     @BeforeAll
     static void start() throws java.io.IOException {
-        lessons = inAnyOrder(Path.of("lessons"));
-        server = TestApp.start(lessons, config -> config);
-    }
-
-    /**
-     * A copy of the lessons whose courses open in any order: each test here starts at the lesson
-     * it is about, and CourseOrderIT is where the order is tested.
-     */
-    static Path inAnyOrder(Path lessons) throws java.io.IOException {
-        Path copy = Files.createTempDirectory("lessons-any-order");
-        try (var files = Files.walk(lessons)) {
-            for (Path from : files.toList()) {
-                Path to = copy.resolve(lessons.relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to);
-                }
-            }
-        }
-        try (var indexes = Files.find(copy, 2, (file, attributes) -> file.getFileName().toString().equals("index.md"))) {
-            for (Path index : indexes.toList()) {
-                Files.writeString(index, Files.readString(index).replaceFirst("\\A---\\n", "---\norder: free\n"));
-            }
-        }
-        return copy;
+        // Each test starts at the lesson it is about; CourseOrderIT tests the order.
+        lessons = dev.dockstep.harness.AnyOrderLessons.of(Path.of("lessons"));
+        server = TestApp.start(lessons.path(), config -> config);
     }
 
     @AfterAll
@@ -73,7 +50,7 @@ class ExperienceIT {
             server.close();
         }
         if (lessons != null) {
-            dev.dockstep.harness.RealDocker.deleteTree(lessons);
+            lessons.close();
         }
     }
 
