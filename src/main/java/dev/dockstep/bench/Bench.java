@@ -36,7 +36,8 @@ public final class Bench {
         results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " "
                         + System.getProperty("os.version")));
-        Path work = Files.createTempDirectory(Path.of("/tmp"), "ds-bench-");
+        // Short names all the way down: a per-learner sandbox's socket path must fit in 108 bytes.
+        Path work = Files.createTempDirectory(Path.of("/tmp"), "dsb");
         // Per-learner sandboxes run as other users, who must pass through the work folder.
         Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         try {
@@ -49,7 +50,7 @@ public final class Bench {
             if (name == null || name.equals("classroom") || name.equals("startup")) {
                 boolean classroom = name == null || name.equals("classroom");
                 results.put(classroom ? "classroom" : "startup",
-                        new ClassroomBench(out).run(work.resolve("classroom"), classroom));
+                        new ClassroomBench(out).run(work.resolve("c"), classroom));
             }
             if (name == null || name.equals("sandbox")) {
                 results.put("sandbox", new SandboxBench(out).run(work.resolve("sandbox")));

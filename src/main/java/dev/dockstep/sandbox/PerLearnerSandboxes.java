@@ -352,6 +352,30 @@ public final class PerLearnerSandboxes implements SandboxProvider {
 
     /** The learner's running sandbox, starting it (or taking one from the pool) if need be. */
     private CompletableFuture<Running> running(String learner, boolean touch) {
+        CompletableFuture<Running> known;
+        synchronized (lock) {
+            if (closed) {
+                throw new SandboxException("the server is stopping");
+            }
+            Entry entry = entry(learner);
+            if (entry.resetting) {
+                throw new SandboxException("your sandbox is being reset; try again in a moment");
+            }
+            if (touch) {
+                entry.lastUsed = clock.millis();
+            }
+            known = entry.running;
+        }
+        // The common case, decided outside the lock: whether the daemon lives is a question to the
+        // kernel, and every page view asks it. Under the lock, 64 page views at once queued on it.
+        if (known != null && known.isDone() && !known.isCompletedExceptionally() && known.join().daemon().isAlive()) {
+            return known;
+        }
+        return start(learner, touch);
+    }
+
+    /** {@link #running} when the sandbox is not running, or is starting: decided under the lock. */
+    private CompletableFuture<Running> start(String learner, boolean touch) {
         List<Leaving> evicted = new ArrayList<>();
         CompletableFuture<Running> future;
         synchronized (lock) {
