@@ -354,17 +354,7 @@ public final class PerLearnerSandboxes implements SandboxProvider {
     private CompletableFuture<Running> running(String learner, boolean touch) {
         CompletableFuture<Running> known;
         synchronized (lock) {
-            if (closed) {
-                throw new SandboxException("the server is stopping");
-            }
-            Entry entry = entry(learner);
-            if (entry.resetting) {
-                throw new SandboxException("your sandbox is being reset; try again in a moment");
-            }
-            if (touch) {
-                entry.lastUsed = clock.millis();
-            }
-            known = entry.running;
+            known = usable(learner, touch).running;
         }
         // The common case, decided outside the lock: whether the daemon lives is a question to the
         // kernel, and every page view asks it. Under the lock, 64 page views at once queued on it.
@@ -374,21 +364,27 @@ public final class PerLearnerSandboxes implements SandboxProvider {
         return start(learner, touch);
     }
 
+    /** The learner's entry, if the server and their sandbox can take a request now; call under the lock. */
+    private Entry usable(String learner, boolean touch) {
+        if (closed) {
+            throw new SandboxException("the server is stopping");
+        }
+        Entry entry = entry(learner);
+        if (entry.resetting) {
+            throw new SandboxException("your sandbox is being reset; try again in a moment");
+        }
+        if (touch) {
+            entry.lastUsed = clock.millis();
+        }
+        return entry;
+    }
+
     /** {@link #running} when the sandbox is not running, or is starting: decided under the lock. */
     private CompletableFuture<Running> start(String learner, boolean touch) {
         List<Leaving> evicted = new ArrayList<>();
         CompletableFuture<Running> future;
         synchronized (lock) {
-            if (closed) {
-                throw new SandboxException("the server is stopping");
-            }
-            Entry entry = entry(learner);
-            if (entry.resetting) {
-                throw new SandboxException("your sandbox is being reset; try again in a moment");
-            }
-            if (touch) {
-                entry.lastUsed = clock.millis();
-            }
+            Entry entry = usable(learner, touch);
             future = entry.running;
             if (future != null && future.isDone() && (future.isCompletedExceptionally() || !future.join().daemon().isAlive())) {
                 // A sandbox that failed to start, or whose daemon died since: start it again.
