@@ -156,13 +156,19 @@ final class ClassroomBench {
 
     /** wrk: one connection per learner, each request as the next learner in turn, for {@link #SECONDS}. */
     private Map<String, Object> load(Server server, Path dir, List<String> cookies, String what) throws Exception {
-        out.printf("classroom: %d learners checking their own steps for %d s …%n", cookies.size(), SECONDS);
         Path cookieFile = dir.resolve("cookies.txt");
         Files.write(cookieFile, cookies);
         Path script = dir.resolve("classroom.lua");
         Files.writeString(script, LUA);
-        Wrk.Load load = Wrk.run(server.base() + "/api/check/classroom/check/tag-it", cookies.size(), SECONDS, null,
-                script, cookieFile.toString());
+        Wrk.Load load;
+        // A learner who clicks Check has the lesson page open, and the page follows its live events:
+        // so does each learner here. (With no page open, dockstep follows no daemon's events.)
+        try (PagesOpen pages = PagesOpen.of(server, cookies)) {
+            out.printf("classroom: %d learners, each with the lesson page open, checking their own steps for %d s …%n",
+                    cookies.size(), SECONDS);
+            load = Wrk.run(server.base() + "/api/check/classroom/check/tag-it", cookies.size(), SECONDS, null,
+                    script, cookieFile.toString());
+        }
         long rss = server.residentBytes();
         out.printf("%n  %-34s %d errors, %.1f checks/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (n=%d)"
                 + " (targets: 0 errors, p99 <= 250 ms)%n", what, load.errors(), load.requestsPerSecond(), load.p50Ms(),
@@ -176,6 +182,56 @@ final class ClassroomBench {
                 "n", load.requests()));
         results.put("residentMb", Math.round(rss / 1048576.0));
         return results;
+    }
+
+    /** Each learner's lesson page, as far as the server can tell: its live-event stream, held open. */
+    private static final class PagesOpen implements AutoCloseable {
+        private final List<java.io.InputStream> streams = new ArrayList<>();
+
+        static PagesOpen of(Server server, List<String> cookies) throws Exception {
+            PagesOpen pages = new PagesOpen();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+            try {
+                for (String cookie : cookies) {
+                    HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(URI.create(server.base()
+                            + "/events?course=classroom&lesson=check")).header("Cookie", cookie)
+                            .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+                    pages.streams.add(response.body());
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("a learner's event stream answered " + response.statusCode());
+                    }
+                    awaitConnected(response.body());
+                }
+                return pages;
+            } catch (Exception e) {
+                pages.close();
+                throw e;
+            }
+        }
+
+        /** Reads until the server says it has registered the stream. */
+        private static void awaitConnected(java.io.InputStream stream) throws java.io.IOException {
+            StringBuilder seen = new StringBuilder();
+            int b;
+            while ((b = stream.read()) >= 0) {
+                seen.append((char) b);
+                if (seen.indexOf("event: connected") >= 0) {
+                    return;
+                }
+            }
+            throw new IllegalStateException("a learner's event stream ended before it was registered: " + seen);
+        }
+
+        @Override
+        public void close() {
+            for (java.io.InputStream stream : streams) {
+                try {
+                    stream.close();
+                } catch (java.io.IOException e) {
+                    // the server closes it too, at its next heartbeat
+                }
+            }
+        }
     }
 
     private static String registryOf(Server server) throws Exception {
