@@ -85,7 +85,9 @@ public final class RegistryClient {
         URI uri = URI.create(baseUrl(ref.domain()) + "/v2/" + ref.path() + "/manifests/" + reference);
         HttpResponse<byte[]> response = send(ref.domain(), "repository:" + ref.path() + ":pull",
                 HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Accept", ACCEPT),
-                Optional.empty());
+                // A stranger's token is never kept: it grants what was public when it was made, and a
+                // repository made private since must be refused at once.
+                Optional.empty(), false);
         return switch (response.statusCode()) {
             case 200 -> true;
             case 401, 403, 404 -> false;
@@ -207,14 +209,15 @@ public final class RegistryClient {
     }
 
     private HttpResponse<byte[]> send(String domain, String scope, HttpRequest.Builder request) throws RegistryUnavailable {
-        return send(domain, scope, request, credentials.apply(domain));
+        return send(domain, scope, request, credentials.apply(domain), true);
     }
 
-    private HttpResponse<byte[]> send(String domain, String scope, HttpRequest.Builder request, Optional<Credentials> creds)
-            throws RegistryUnavailable {
+    /** @param keep whether the token may be kept for the next request, and one kept be used */
+    private HttpResponse<byte[]> send(String domain, String scope, HttpRequest.Builder request, Optional<Credentials> creds,
+                                      boolean keep) throws RegistryUnavailable {
         request.timeout(deadline);
-        String key = (creds.isPresent() ? "" : "anonymous ") + domain + " " + scope;
-        String cached = tokens.getIfPresent(key);
+        String key = domain + " " + scope;
+        String cached = keep ? tokens.getIfPresent(key) : null;
         if (cached != null) {
             request.header("Authorization", "Bearer " + cached);
         } else {
@@ -229,7 +232,9 @@ public final class RegistryClient {
             return response;
         }
         String token = fetchToken(domain, challenge, creds);
-        tokens.put(key, token);
+        if (keep) {
+            tokens.put(key, token);
+        }
         HttpRequest retry = request.setHeader("Authorization", "Bearer " + token).build();
         return exchange(domain, retry);
     }
