@@ -7,8 +7,11 @@ import dev.dockstep.registry.token.TokenService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The registry learners push to: dockstep's practice registry (a {@link PracticeRegistry} on
@@ -22,6 +25,7 @@ import java.util.Optional;
  */
 public final class RegistryService implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final String COMPANY = "the company registry";
 
     private final boolean dockerHub;
     private final Path dir;
@@ -110,8 +114,6 @@ public final class RegistryService implements AutoCloseable {
         }
     }
 
-    private static final String COMPANY = "the company registry";
-
     /**
      * The company registry as learners write it in image names ({@code 127.0.0.1:5001}): another
      * host than {@link #address()}, so that the two names differ in more than a port. Empty on
@@ -122,11 +124,11 @@ public final class RegistryService implements AutoCloseable {
     }
 
     /** Every registry learners may push to and pull from here: the gate lets a sandbox reach these. */
-    public java.util.Set<String> addresses() {
-        java.util.Set<String> all = new java.util.LinkedHashSet<>();
+    public Set<String> addresses() {
+        Set<String> all = new LinkedHashSet<>();
         all.add(address());
         companyAddress().ifPresent(all::add);
-        return java.util.Collections.unmodifiableSet(all);
+        return Collections.unmodifiableSet(all);
     }
 
     /** True when learners push to real Docker Hub. */

@@ -104,12 +104,12 @@ class RegistriesCourseE2E {
                 WebElement element = browser.findElement(By.id("step-" + step.id()));
                 wait.until(ExpectedConditions.attributeContains(element, "class", "current"));
                 switch (step.kind()) {
-                    case READING -> element.findElement(By.cssSelector("button.next")).click();
+                    case READING -> click(element.findElement(By.cssSelector("button.next")));
                     case QUIZ -> {
                         for (int answer : step.quiz().orElseThrow().rightAnswers()) {
-                            element.findElement(By.id(step.id() + "-" + answer)).click();
+                            click(element.findElement(By.id(step.id() + "-" + answer)));
                         }
-                        element.findElement(By.cssSelector("button.check")).click();
+                        click(element.findElement(By.cssSelector("button.check")));
                     }
                     case EXERCISE -> {
                         String input = PASSWORD;
@@ -125,7 +125,7 @@ class RegistriesCourseE2E {
                         }
                         solve(variables.apply(step.solution()), input);
                         if (step.checks().stream().map(Check::kind).allMatch(NOT_LIVE::contains)) {
-                            element.findElement(By.cssSelector("button.check")).click();
+                            click(element.findElement(By.cssSelector("button.check")));
                         }
                     }
                 }
@@ -142,7 +142,9 @@ class RegistriesCourseE2E {
 
     /** Does one page action on dockstep's own pages; returns the access token the learner now holds. */
     private static String onThePage(PageAction action, Variables variables, String token) throws Exception {
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        // A form's answer is a new page: an element read while it loads goes stale, and is read again.
+        var wait = new WebDriverWait(browser, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         switch (action.action()) {
             case "private", "public" -> {
                 String repository = variables.apply(action.args().get(0));
@@ -178,6 +180,20 @@ class RegistriesCourseE2E {
         }
     }
 
+    /**
+     * Clicks as a person would once the page stops moving: a passed step scrolls the next one into
+     * view, and a click during that scroll lands on whatever passes under the pointer.
+     */
+    private static void click(WebElement target) {
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.ElementClickInterceptedException.class)
+                .until(d -> {
+                    ((JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView({block: 'center'})", target);
+                    target.click();
+                    return true;
+                });
+    }
+
     private static void openLesson(Lesson lesson) {
         browser.get(base() + "/courses/" + COURSE + "/" + lesson.id());
         Browser.awaitLive(browser);
@@ -194,12 +210,26 @@ class RegistriesCourseE2E {
     private static void solve(String solution, String input) {
         for (String line : solution.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
             browser.findElement(By.cssSelector("#terminal .xterm")).click();
-            new Actions(browser).sendKeys(line).sendKeys(Keys.ENTER).perform();
+            new Actions(browser).sendKeys(line).perform();
+            awaitEcho(line);
+            new Actions(browser).sendKeys(Keys.ENTER).perform();
             if (line.contains("--password-stdin")) {
-                new Actions(browser).sendKeys(input).sendKeys(Keys.ENTER).keyDown(Keys.CONTROL).sendKeys("d")
-                        .keyUp(Keys.CONTROL).perform();
+                // As a person would: the secret once the command waits for it, Ctrl-D once it shows.
+                new Actions(browser).sendKeys(input).sendKeys(Keys.ENTER).perform();
+                awaitEcho(line + input);
+                new Actions(browser).keyDown(Keys.CONTROL).sendKeys("d").keyUp(Keys.CONTROL).perform();
             }
             awaitPrompt();
+        }
+    }
+
+    /** Waits until the terminal shows {@code text} at its end, whatever rows it was wrapped into. */
+    private static void awaitEcho(String text) {
+        String wanted = text.replaceAll("\\s", "");
+        try {
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> screen().replaceAll("\\s", "").endsWith(wanted));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the terminal never showed what was typed (" + text + "); it shows:\n" + screen(), e);
         }
     }
 
