@@ -162,6 +162,7 @@ public final class App {
                                              DeferredDirectory registryDirectory) {
         RegistryService registry = config.dockerHub() ? RegistryService.hub()
                 : RegistryService.practice(data.resolve("registry"), config.registryBinary(), config.registryPort(),
+                        config.companyRegistryPort() == 0 ? dev.dockstep.sandbox.Ports.free() : config.companyRegistryPort(),
                         registryDirectory);
         java.util.function.Supplier<java.util.List<String>> images = () -> catalog.get().setupImages();
         return switch (config.sandbox()) {
@@ -190,12 +191,13 @@ public final class App {
         sandboxes.onStopped(daemons::forget);
         SandboxTargets targets = new SandboxTargets(sandboxes, daemons);
         // Checks read the registry as a service identity that may only pull.
-        RegistryClient registryClient = new RegistryClient(host -> host.equals(registry.address())
+        RegistryClient registryClient = new RegistryClient(host -> registry.addresses().contains(host)
                 ? registry.checksIdentity().map(a -> new Credentials(a.user(), a.secret())) : Optional.empty(),
                 config.checkDeadline());
         StepChecker checker = new StepChecker(new Verifier(config.checkDeadline(), MAX_CONCURRENT_CHECKS),
                 registryClient, targets, store, Clock.systemUTC(),
-                learner -> Variables.forRegistry(learner.name(), registry.address()), new OpenSteps(store, catalog));
+                learner -> Variables.forRegistries(learner.name(), registry.address(), registry.companyAddress()),
+                new OpenSteps(store, catalog));
         Accounts accounts = new Accounts(db, Clock.systemUTC(), new SignInThrottle(Clock.systemUTC()));
         // docker login to the practice registry takes a learner's dockstep password or one of their access tokens.
         AccessTokens accessTokens = new AccessTokens(db, Clock.systemUTC());

@@ -25,11 +25,13 @@ import java.time.Duration;
  * @param publicUrl the address learners type, or null; host names other than it, localhost and IP
  *     addresses are refused, so that a DNS-rebinding page cannot reach the server
  * @param limits what one server lets anyone make it hold or do
+ * @param companyRegistryPort the second, "company" practice registry's port on 127.0.0.1 (lessons
+ *     ask for it with {@code setup: registries: [company]}); 0 picks a free one (tests)
  */
 public record Config(String host, int port, Path dataDir, Path lessonsDir, SandboxMode sandbox, int registryPort,
                      String dockerdBinary, String registryBinary, Duration checkDeadline, boolean watch,
                      String database, boolean dockerHub, PerLearnerSandboxes.Options sandboxes, URI publicUrl,
-                     Limits limits) {
+                     Limits limits, int companyRegistryPort) {
 
     /** Where learners run docker. */
     public enum SandboxMode {
@@ -69,52 +71,58 @@ public record Config(String host, int port, Path dataDir, Path lessonsDir, Sandb
     public static Config defaults() {
         return new Config("127.0.0.1", 7070, Path.of("data"), Path.of("lessons"), SandboxMode.PER_LEARNER, 5000,
                 "dockerd", "docker-registry", Duration.ofSeconds(5), false, null, false,
-                PerLearnerSandboxes.Options.defaults(), null, Limits.defaults());
+                PerLearnerSandboxes.Options.defaults(), null, Limits.defaults(), 5001);
     }
 
+    /** The HTTP and registry ports; the company registry then takes a free port, as a test needs. */
     public Config withPorts(int port, int registryPort) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, 0);
+    }
+
+    public Config withCompanyRegistryPort(int companyRegistryPort) {
+        return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, companyRegistryPort);
     }
 
     public Config withDirs(Path dataDir, Path lessonsDir) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, companyRegistryPort);
     }
 
     public Config withSandbox(SandboxMode sandbox) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, companyRegistryPort);
     }
 
     public Config withWatch(boolean watch) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, companyRegistryPort);
     }
 
     public Config withDatabase(String database) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, companyRegistryPort);
     }
 
     public Config withDockerHub(boolean dockerHub) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, companyRegistryPort);
     }
 
     public Config withHost(String host) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, companyRegistryPort);
     }
 
     public Config withSandboxes(PerLearnerSandboxes.Options sandboxes) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, companyRegistryPort);
     }
 
     public Config withLimits(Limits limits) {
         return new Config(host, port, dataDir, lessonsDir, sandbox, registryPort, dockerdBinary, registryBinary,
-                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits);
+                checkDeadline, watch, database, dockerHub, sandboxes, publicUrl, limits, companyRegistryPort);
     }
 
     /** The JDBC URL progress is kept at. */

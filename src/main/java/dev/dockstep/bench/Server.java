@@ -68,7 +68,8 @@ final class Server implements AutoCloseable {
         int port = dev.dockstep.sandbox.Ports.free();
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(), "serve",
                 "--data", dir.resolve("data").toString(), "--lessons", lessons.toString(),
-                "--port", Integer.toString(port), "--registry-port", Integer.toString(dev.dockstep.sandbox.Ports.free())));
+                "--port", Integer.toString(port), "--registry-port", Integer.toString(dev.dockstep.sandbox.Ports.free()),
+                "--company-registry-port", Integer.toString(dev.dockstep.sandbox.Ports.free())));
         command.addAll(serveArgs);
         command.addAll(1, extraJvmOptions);
         command.addAll(1, jvmOptions());

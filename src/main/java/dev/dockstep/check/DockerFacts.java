@@ -57,6 +57,11 @@ public final class DockerFacts implements AutoCloseable {
         return images.namesakes(ref);
     }
 
+    /** The images that have no tag left, which {@code docker image prune} removes. */
+    public List<LocalImage> dangling() throws DockerUnavailable {
+        return images.dangling();
+    }
+
     /** The image pulls the daemon reported since {@code since}. */
     public List<String> pullsSince(Instant since) throws DockerUnavailable {
         return images.pullsSince(since);

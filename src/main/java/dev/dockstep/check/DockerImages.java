@@ -102,6 +102,15 @@ final class DockerImages {
         return known.images().namesakes(ref);
     }
 
+    /** The images with no tag left ({@code docker image prune}'s), each as its ID and the digests it still has. */
+    public List<LocalImage> dangling() throws DockerUnavailable {
+        return requests.ask(() -> requests.client().listImagesCmd().withDanglingFilter(true).exec()).stream()
+                .map(image -> new LocalImage(image.getId(),
+                        image.getRepoDigests() == null ? List.of() : List.of(image.getRepoDigests()),
+                        image.getRepoTags() == null ? List.of() : List.of(image.getRepoTags())))
+                .toList();
+    }
+
     private List<Image> listImages() throws DockerUnavailable {
         return requests.ask(() -> requests.client().listImagesCmd().exec());
     }

@@ -16,7 +16,8 @@ import java.util.Optional;
  *
  * <p>Logins the registry accepted lately are remembered for {@link #MEMORY}: each validation costs
  * the registry a bcrypt comparison, and live checks ask often. Only a hash of the credentials is
- * kept, at most {@link #MAX_REMEMBERED} of them, and a refusal is never remembered.
+ * kept, at most {@link #MAX_REMEMBERED} of them, and a refusal is never remembered. Nor is an
+ * access token, which costs the registry no bcrypt: a token revoked a second ago must fail now.
  */
 final class DockerLogins {
     static final Duration MEMORY = Duration.ofSeconds(30);
@@ -41,7 +42,9 @@ final class DockerLogins {
             try {
                 requests.client().authCmd().withAuthConfig(new AuthConfig().withRegistryAddress(address)
                         .withUsername(credentials.username()).withPassword(credentials.secret())).exec();
-                accepted.put(key, Boolean.TRUE);
+                if (TokenLoginCheck.TOKEN_PREFIXES.stream().noneMatch(credentials.secret()::startsWith)) {
+                    accepted.put(key, Boolean.TRUE);
+                }
                 return Optional.empty();
             } catch (UnauthorizedException | InternalServerErrorException e) {
                 // Daemons answer 401 or 500 when the registry refuses; both carry its reason.

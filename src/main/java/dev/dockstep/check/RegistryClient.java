@@ -77,6 +77,26 @@ public final class RegistryClient {
     }
 
     /**
+     * Whether someone who is not signed in may read the reference's manifest, as a stranger's
+     * {@code docker pull} would: a private repository and a missing one both say no.
+     */
+    public boolean anonymousMayPull(ImageRef ref) throws RegistryUnavailable {
+        String reference = ref.digest().orElse(ref.tag());
+        URI uri = URI.create(baseUrl(ref.domain()) + "/v2/" + ref.path() + "/manifests/" + reference);
+        HttpResponse<byte[]> response = send(ref.domain(), "repository:" + ref.path() + ":pull",
+                HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Accept", ACCEPT),
+                // A stranger's token is never kept: it grants what was public when it was made, and a
+                // repository made private since must be refused at once.
+                Optional.empty(), false);
+        return switch (response.statusCode()) {
+            case 200 -> true;
+            case 401, 403, 404 -> false;
+            default -> throw new RegistryUnavailable("the registry " + ref.domain() + " answered HTTP "
+                    + response.statusCode() + " for " + ref, null);
+        };
+    }
+
+    /**
      * Every repository the registry holds, up to {@code max}, by name, a page of at most 1,000 at
      * a time (the registry's own limit): it takes the right to list the registry.
      */
@@ -189,10 +209,15 @@ public final class RegistryClient {
     }
 
     private HttpResponse<byte[]> send(String domain, String scope, HttpRequest.Builder request) throws RegistryUnavailable {
+        return send(domain, scope, request, credentials.apply(domain), true);
+    }
+
+    /** @param keep whether the token may be kept for the next request, and one kept be used */
+    private HttpResponse<byte[]> send(String domain, String scope, HttpRequest.Builder request, Optional<Credentials> creds,
+                                      boolean keep) throws RegistryUnavailable {
         request.timeout(deadline);
-        Optional<Credentials> creds = credentials.apply(domain);
         String key = domain + " " + scope;
-        String cached = tokens.getIfPresent(key);
+        String cached = keep ? tokens.getIfPresent(key) : null;
         if (cached != null) {
             request.header("Authorization", "Bearer " + cached);
         } else {
@@ -207,7 +232,9 @@ public final class RegistryClient {
             return response;
         }
         String token = fetchToken(domain, challenge, creds);
-        tokens.put(key, token);
+        if (keep) {
+            tokens.put(key, token);
+        }
         HttpRequest retry = request.setHeader("Authorization", "Bearer " + token).build();
         return exchange(domain, retry);
     }

@@ -23,7 +23,9 @@ import java.util.stream.Stream;
 public final class Verifier {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Verifier.class);
     private static final Map<String, CheckKind> KINDS = Stream.<CheckKind>of(new LoggedInCheck(), new ImageCheck(),
-                    new NoImageCheck(), new SameImageCheck(), new PushedCheck(), new PulledCheck())
+                    new NoImageCheck(), new SameImageCheck(), new PushedCheck(), new PulledCheck(), new DigestPulledCheck(),
+                    RepoVisibilityCheck.isPrivate(), RepoVisibilityCheck.isPublic(), new TokenLoginCheck(),
+                    new LoginRefusedCheck(), new LoggedOutCheck(), new NoDanglingCheck())
             .collect(Collectors.toUnmodifiableMap(CheckKind::name, Function.identity()));
     private static final Pattern REGISTRY = Pattern.compile(
             "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?");
@@ -46,8 +48,8 @@ public final class Verifier {
             return Optional.of("unknown check kind '" + kind + "'; known kinds: " + String.join(", ", kinds()));
         }
         if (args.size() != checkKind.args().size()) {
-            return Optional.of("'" + kind + "' takes " + checkKind.args().size() + " argument(s) (" + kind + " "
-                    + checkKind.usage() + "), found " + args.size());
+            return Optional.of("'" + kind + "' takes " + checkKind.args().size() + " argument(s) ("
+                    + (kind + " " + checkKind.usage()).strip() + "), found " + args.size());
         }
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);

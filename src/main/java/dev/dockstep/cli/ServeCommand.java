@@ -56,6 +56,10 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "5000")
     int registryPort;
 
+    @Option(names = "--company-registry-port", description = "the second practice registry's port on 127.0.0.1, for"
+            + " lessons that ask for a company registry (default: ${DEFAULT-VALUE})", defaultValue = "5001")
+    int companyRegistryPort;
+
     @Option(names = "--check-timeout", description = "how long one check may take, in ms (default: ${DEFAULT-VALUE})",
             defaultValue = "5000")
     long checkTimeoutMs;
@@ -114,8 +118,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (port < 0 || port > 65535 || registryPort < 1 || registryPort > 65535) {
+        if (port < 0 || port > 65535 || registryPort < 1 || registryPort > 65535
+                || companyRegistryPort < 1 || companyRegistryPort > 65535) {
             throw new IllegalArgumentException("ports must be between 1 and 65535");
+        }
+        if (companyRegistryPort == registryPort) {
+            throw new IllegalArgumentException("--company-registry-port must differ from --registry-port");
         }
         if (maxSandboxes < 1 || sandboxPool < 0 || sandboxPool > maxSandboxes) {
             throw new IllegalArgumentException("--max-sandboxes must be at least 1, and --sandbox-pool between 0 and it");
@@ -136,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds), Math.max(0, minRequestRate));
         Config config = new Config(host, port, data, lessons, sandbox, registryPort, dockerdBinary, registryBinary,
                 Duration.ofMillis(checkTimeoutMs), watch, database, registry == Registry.hub, sandboxes,
-                publicUrl(publicUrl), limits);
+                publicUrl(publicUrl), limits, companyRegistryPort);
         PrintStream out = System.out;
         App app = App.launch(config, System.getenv(), out);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -155,25 +155,60 @@ final class FrontMatter {
         return false;
     }
 
+    /** The second registries a lesson's {@code setup:} may ask for, by name. */
+    static final List<String> REGISTRIES = List.of("company");
+
     List<String> setupImages(List<Problem> problems) {
         Object setup = values.get("setup");
         if (setup == null) {
             return List.of();
         }
-        if (setup instanceof Map<?, ?> map && map.get("images") instanceof List<?> list) {
-            List<String> images = new ArrayList<>();
-            for (Object item : list) {
-                String ref = String.valueOf(item);
-                if (!ref.matches("[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
-                    problems.add(Problem.error(file, lineOf("setup"), "setup image '" + ref
-                            + "' must be written name:tag, in lowercase"));
-                } else {
-                    images.add(ref);
-                }
-            }
-            return images;
+        if (!(setup instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(k -> k.equals("images")
+                || k.equals("registries"))) {
+            problems.add(Problem.error(file, lineOf("setup"), "'setup' may hold 'images: [name:tag, ...]' and"
+                    + " 'registries: [company]', nothing else"));
+            return List.of();
         }
-        problems.add(Problem.error(file, lineOf("setup"), "'setup' must hold 'images: [name:tag, ...]'"));
-        return List.of();
+        Object listed = map.get("images");
+        if (listed == null) {
+            return List.of();
+        }
+        if (!(listed instanceof List<?> list)) {
+            problems.add(Problem.error(file, lineOf("setup"), "'setup' must hold 'images: [name:tag, ...]'"));
+            return List.of();
+        }
+        List<String> images = new ArrayList<>();
+        for (Object item : list) {
+            String ref = String.valueOf(item);
+            if (!ref.matches("[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
+                problems.add(Problem.error(file, lineOf("setup"), "setup image '" + ref
+                        + "' must be written name:tag, in lowercase"));
+            } else {
+                images.add(ref);
+            }
+        }
+        return images;
+    }
+
+    /** {@code setup: registries: [company]}: the second registries the lesson needs; an unknown name is an error. */
+    List<String> setupRegistries(List<Problem> problems) {
+        if (!(values.get("setup") instanceof Map<?, ?> map) || map.get("registries") == null) {
+            return List.of();
+        }
+        if (!(map.get("registries") instanceof List<?> list)) {
+            problems.add(Problem.error(file, lineOf("setup"), "'registries' must be a list, such as 'registries: [company]'"));
+            return List.of();
+        }
+        List<String> registries = new ArrayList<>();
+        for (Object item : list) {
+            String name = String.valueOf(item);
+            if (!REGISTRIES.contains(name)) {
+                problems.add(Problem.error(file, lineOf("setup"), "unknown registry '" + name + "' in setup; known: "
+                        + String.join(", ", REGISTRIES)));
+            } else if (!registries.contains(name)) {
+                registries.add(name);
+            }
+        }
+        return registries;
     }
 }

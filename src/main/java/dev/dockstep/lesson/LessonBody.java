@@ -22,7 +22,7 @@ import java.util.Optional;
  * whatever the page shows as a heading or as code is what the loader took for one.
  */
 final class LessonBody {
-    private static final List<String> SPECIAL_BLOCKS = List.of("check", "hint", "solution", "quiz");
+    private static final List<String> SPECIAL_BLOCKS = List.of("check", "hint", "solution", "quiz", "page");
 
     private final Path file;
     private final Document tree;
@@ -142,6 +142,7 @@ final class LessonBody {
         final List<Node> text = new ArrayList<>();
         final List<Check> checks = new ArrayList<>();
         final List<String> hints = new ArrayList<>();
+        final List<PageAction> page = new ArrayList<>();
         String solution = "";
         Quiz quiz;
         int quizLine;
@@ -157,6 +158,7 @@ final class LessonBody {
                 case "hint" -> hints.add(content.strip());
                 case "solution" -> solution = content.strip();
                 case "quiz" -> parseQuiz(content, fenceLine);
+                case "page" -> parsePage(content, fenceLine);
                 default -> throw new IllegalStateException("not a special block: " + block);
             }
         }
@@ -180,9 +182,37 @@ final class LessonBody {
                 arguments.problem(check.kind(), check.args().stream().map(sample::apply).toList())
                         .ifPresent(problem -> problems.add(Problem.error(file, number, problem
                                 + (check.args().stream().anyMatch(a -> a.contains("{{")) ? " (with sample values "
-                                + sample.asMap() + ")" : ""))));
+                                + shown(sample, check.args()) + ")" : ""))));
                 checks.add(check);
             }
+        }
+
+        /** A page block: one action a line, as a check block is written. */
+        private void parsePage(String content, int fenceLine) {
+            String[] lines = content.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i].replaceFirst("(^|\\s)#.*$", "").strip();
+                if (line.isEmpty()) {
+                    continue;
+                }
+                int number = fenceLine + 1 + i;
+                List<String> words = Arrays.asList(line.split("\\s+"));
+                PageAction action = new PageAction(words.get(0), words.subList(1, words.size()), number);
+                Variables sample = Variables.sample();
+                PageAction.problem(action.action(), action.args().stream().map(sample::apply).toList())
+                        .ifPresent(problem -> problems.add(Problem.error(file, number, problem)));
+                page.add(action);
+            }
+        }
+
+        /** The sample values to quote: the company registry's only when the check names one of them. */
+        private static java.util.Map<String, String> shown(Variables sample, List<String> args) {
+            java.util.Map<String, String> values = new java.util.LinkedHashMap<>(sample.asMap());
+            boolean company = args.stream().anyMatch(a -> a.contains("{{company_"));
+            if (!company) {
+                values.keySet().removeAll(Variables.COMPANY_NAMES);
+            }
+            return values;
         }
 
         /**
@@ -244,12 +274,16 @@ final class LessonBody {
         }
 
         Step build(String html) {
+            if (!page.isEmpty() && checks.isEmpty()) {
+                problems.add(Problem.error(file, page.get(0).line(), "a 'page' block belongs to an exercise step,"
+                        + " beside its 'check' block"));
+            }
             if (quiz != null && (!checks.isEmpty() || !solution.isEmpty())) {
                 problems.add(Problem.error(file, quizLine, "step '" + title
                         + "' has a quiz and also checks or a solution; a step is either an exercise or a quiz"));
             }
-            return new Step(LessonLoader.slug(title), title, html, checks, hints, solution, Optional.ofNullable(quiz),
-                    line);
+            return new Step(LessonLoader.slug(title), title, html, checks, hints, solution, page,
+                    Optional.ofNullable(quiz), line);
         }
     }
 }

@@ -89,8 +89,9 @@ public final class LessonLoader {
         if (title == null) {
             problems.add(Problem.error(file, 1, "the lesson has no title in its front matter"));
         }
-        reportUnknownVariables(file, parsed.get().text().lines().toList(), problems);
         List<String> images = meta.setupImages(problems);
+        List<String> registries = meta.setupRegistries(problems);
+        reportUnknownVariables(file, parsed.get().text().lines().toList(), registries.contains("company"), problems);
         Integer minutes = meta.integer("minutes", problems);
         LessonBody.Parsed body = LessonBody.parse(file, parsed.get().tree(), markdown, arguments, problems);
         if (body.steps().isEmpty()) {
@@ -104,7 +105,7 @@ public final class LessonLoader {
             }
         }
         return new Lesson(courseId, id, number, title == null ? id : title, meta.stringOr("summary", "", problems),
-                minutes, images, body.introHtml(), body.steps(), file, meta.lessHelp(problems));
+                minutes, images, registries, body.introHtml(), body.steps(), file, meta.lessHelp(problems));
     }
 
     /** A file's text, flexmark's one tree of it, and its front matter. */
@@ -124,11 +125,14 @@ public final class LessonLoader {
         return FrontMatter.read(file, tree, problems).map(meta -> new Parsed(text, tree, meta));
     }
 
-    private static void reportUnknownVariables(Path file, List<String> lines, List<Problem> problems) {
+    private static void reportUnknownVariables(Path file, List<String> lines, boolean company, List<Problem> problems) {
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = Variables.REFERENCE.matcher(lines.get(i));
             while (m.find()) {
-                if (!Variables.NAMES.contains(m.group(1))) {
+                if (Variables.COMPANY_NAMES.contains(m.group(1)) && !company) {
+                    problems.add(Problem.error(file, i + 1, "{{" + m.group(1) + "}} needs the company registry; add"
+                            + " 'registries: [company]' under 'setup:' in the front matter"));
+                } else if (!Variables.NAMES.contains(m.group(1))) {
                     problems.add(Problem.error(file, i + 1, "unknown variable {{" + m.group(1) + "}}; known: "
                             + String.join(", ", Variables.NAMES.stream().sorted().map(n -> "{{" + n + "}}").toList())));
                 }

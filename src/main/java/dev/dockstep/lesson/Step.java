@@ -13,12 +13,15 @@ import java.util.Optional;
  * @param checks the {@code check} block's lines; none for a reading step
  * @param hints the {@code hint} blocks, in order
  * @param solution the {@code solution} block's shell commands, or empty
+ * @param page the {@code page} block's actions: what the learner does on dockstep's pages, which
+ *     {@code test-lessons} does in their place before the solution
  * @param quiz the {@code quiz} block, if the step has one
  * @param line where the heading stands in the file
  */
 public record Step(String id, String title, String html, List<Check> checks, List<String> hints,
-                   String solution, Optional<Quiz> quiz, int line) {
+                   String solution, List<PageAction> page, Optional<Quiz> quiz, int line) {
     public Step {
+        page = List.copyOf(page);
         checks = List.copyOf(checks);
         hints = List.copyOf(hints);
     }

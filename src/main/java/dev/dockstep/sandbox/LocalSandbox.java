@@ -29,7 +29,8 @@ public final class LocalSandbox implements AutoCloseable {
     public static LocalSandbox throwaway(Path dir, dev.dockstep.registry.token.Directory directory) {
         Path home = dir.toAbsolutePath().normalize();
         return new LocalSandbox(true, home, "dockerd",
-                RegistryService.practice(home.resolve("registry"), "docker-registry", Ports.free(), directory), Map.of());
+                RegistryService.practice(home.resolve("registry"), "docker-registry", Ports.free(), Ports.free(), directory),
+                Map.of());
     }
 
     /**

@@ -470,7 +470,7 @@ public final class PerLearnerSandboxes implements SandboxProvider {
             dirs.create(user);
             daemon = RootlessDaemon.start(dirs, user, options.startTimeout());
             OfflineImages.seed(daemon.dockerHost(), setupImages.get());
-            Gate gate = gates.start(dirs.gateSocket(), dirs.daemonSocket(), Set.of(registry.address()), user);
+            Gate gate = gates.start(dirs.gateSocket(), dirs.daemonSocket(), registry.addresses(), user);
             lastFailure = null;
             LOG.info("sandbox {} ready in {} ms", slot, (System.nanoTime() - began) / 1_000_000);
             return new Running(slot, daemon, gate, dirs, user);

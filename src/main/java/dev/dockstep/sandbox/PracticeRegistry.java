@@ -42,14 +42,24 @@ public final class PracticeRegistry implements AutoCloseable {
      * @throws SandboxException with one line saying what went wrong and what to do
      */
     public static PracticeRegistry start(Path dir, String registryBinary, int port, Duration timeout, TokenAuth auth) {
+        return start(dir, registryBinary, port, timeout, auth, "the practice registry", "--registry-port");
+    }
+
+    /**
+     * As {@link #start(Path, String, int, Duration, TokenAuth)}, for a registry that {@code what}
+     * names in messages, whose port {@code portFlag} sets. A {@code TokenAuth} without a
+     * {@code notifyUrl} sends no notifications.
+     */
+    public static PracticeRegistry start(Path dir, String registryBinary, int port, Duration timeout, TokenAuth auth,
+                                         String what, String portFlag) {
         Path home = dir.toAbsolutePath().normalize();
         String binary = ManagedProcess.findBinary(registryBinary, "docker-registry");
         Path config = home.resolve("config.yml");
         Path pidFile = home.resolve("registry.pid");
         ManagedProcess.stopLeftover(pidFile, config.toString());
         if (!Waits.portIsFree(port)) {
-            throw new SandboxException("port " + port + " is already in use, so the practice registry cannot start;"
-                    + " choose another with --registry-port");
+            throw new SandboxException("port " + port + " is already in use, so " + what + " cannot start;"
+                    + " choose another with " + portFlag);
         }
         try {
             Files.createDirectories(home.resolve("storage"));
@@ -76,7 +86,7 @@ public final class PracticeRegistry implements AutoCloseable {
     }
 
     private static String configYaml(Path home, int port, TokenAuth auth) {
-        return """
+        String yaml = """
                 version: 0.1
                 log:
                   level: warn
@@ -95,6 +105,12 @@ public final class PracticeRegistry implements AutoCloseable {
                     service: %s
                     issuer: %s
                     rootcertbundle: %s
+                """.formatted(home.resolve("storage"), port, auth.realm(), auth.service(), auth.issuer(),
+                auth.rootCertBundle().toAbsolutePath());
+        if (auth.notifyUrl() == null) {
+            return yaml;
+        }
+        return yaml + """
                 notifications:
                   endpoints:
                     - name: dockstep
@@ -106,8 +122,7 @@ public final class PracticeRegistry implements AutoCloseable {
                       backoff: 1s
                       ignore:
                         actions: [pull]
-                """.formatted(home.resolve("storage"), port, auth.realm(), auth.service(), auth.issuer(),
-                auth.rootCertBundle().toAbsolutePath(), auth.notifyUrl(), auth.notifySecret());
+                """.formatted(auth.notifyUrl(), auth.notifySecret());
     }
 
     /** The address learners use in image names; Docker allows plain HTTP to localhost. */

@@ -7,30 +7,44 @@ import dev.dockstep.registry.token.TokenService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The registry learners push to: dockstep's practice registry (a {@link PracticeRegistry} on
  * 127.0.0.1 that trusts tokens from dockstep's {@link TokenService}), or real Docker Hub, where
  * nothing runs here and no password is kept.
+ *
+ * <p>Beside the practice registry may run a second one, the "company" registry that lessons ask
+ * for with {@code setup: registries: [company]}: another process at another address
+ * ({@code 127.0.0.1:PORT}), trusting the same token server, so the same accounts, tokens and
+ * rules hold there. It sends no notifications: the repository pages show the first registry only.
  */
 public final class RegistryService implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final String COMPANY = "the company registry";
 
     private final boolean dockerHub;
     private final Path dir;
     private final String binary;
     private final int port;
     private final TokenService tokens;
+    /** The company registry's port, or 0 when none runs. */
+    private final int companyPort;
     private volatile PracticeRegistry registry;
+    private volatile PracticeRegistry company;
     private Supervisor supervisor;
+    private Supervisor companySupervisor;
 
-    private RegistryService(boolean dockerHub, Path dir, String binary, int port, TokenService tokens) {
+    private RegistryService(boolean dockerHub, Path dir, String binary, int port, int companyPort, TokenService tokens) {
         this.dockerHub = dockerHub;
         this.dir = dir == null ? null : dir.toAbsolutePath().normalize();
         this.binary = binary;
         this.port = port;
+        this.companyPort = companyPort;
         this.tokens = tokens;
     }
 
@@ -40,8 +54,16 @@ public final class RegistryService implements AutoCloseable {
      * may log in and what is known of repositories.
      */
     public static RegistryService practice(Path dir, String binary, int port, Directory directory) {
+        return practice(dir, binary, port, 0, directory);
+    }
+
+    /**
+     * As {@link #practice(Path, String, int, Directory)}, with the company registry on
+     * {@code 127.0.0.1:companyPort} (its files under {@code dir/company}); 0 runs none.
+     */
+    public static RegistryService practice(Path dir, String binary, int port, int companyPort, Directory directory) {
         Path home = dir.toAbsolutePath().normalize();
-        return new RegistryService(false, home, binary, port,
+        return new RegistryService(false, home, binary, port, companyPort,
                 new TokenService(home.resolve("token"), directory, Clock.systemUTC()));
     }
 
@@ -52,7 +74,7 @@ public final class RegistryService implements AutoCloseable {
 
     /** Real Docker Hub: learners push under their Docker Hub name; nothing runs here. */
     public static RegistryService hub() {
-        return new RegistryService(true, null, null, 0, null);
+        return new RegistryService(true, null, null, 0, 0, null);
     }
 
     /** Starts the token server, then the practice registry that trusts it. */
@@ -75,6 +97,38 @@ public final class RegistryService implements AutoCloseable {
         }
         supervisor = Supervisor.watch("the practice registry", () -> registry != null && registry.isAlive(),
                 () -> registry = PracticeRegistry.start(dir, binary, port, START_TIMEOUT, auth), Duration.ofMillis(500));
+        if (companyPort != 0) {
+            PracticeRegistry.TokenAuth companyAuth = new PracticeRegistry.TokenAuth(auth.realm(), auth.service(),
+                    auth.issuer(), auth.rootCertBundle(), null, null);
+            Path companyDir = dir.resolve("company");
+            try {
+                company = PracticeRegistry.start(companyDir, binary, companyPort, START_TIMEOUT, companyAuth,
+                        COMPANY, "--company-registry-port");
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            companySupervisor = Supervisor.watch(COMPANY, () -> company != null && company.isAlive(),
+                    () -> company = PracticeRegistry.start(companyDir, binary, companyPort, START_TIMEOUT, companyAuth,
+                            COMPANY, "--company-registry-port"), Duration.ofMillis(500));
+        }
+    }
+
+    /**
+     * The company registry as learners write it in image names ({@code 127.0.0.1:5001}): another
+     * host than {@link #address()}, so that the two names differ in more than a port. Empty on
+     * Docker Hub and where none runs.
+     */
+    public Optional<String> companyAddress() {
+        return dockerHub || companyPort == 0 ? Optional.empty() : Optional.of("127.0.0.1:" + companyPort);
+    }
+
+    /** Every registry learners may push to and pull from here: the gate lets a sandbox reach these. */
+    public Set<String> addresses() {
+        Set<String> all = new LinkedHashSet<>();
+        all.add(address());
+        companyAddress().ifPresent(all::add);
+        return Collections.unmodifiableSet(all);
     }
 
     /** True when learners push to real Docker Hub. */
@@ -113,7 +167,21 @@ public final class RegistryService implements AutoCloseable {
         if (trouble.isPresent()) {
             return Probes.down(trouble.get() + ("ok".equals(probe.get("status")) ? "" : "; " + probe.get("reason")));
         }
-        return probe;
+        if (!"ok".equals(probe.get("status")) || companyPort == 0) {
+            return probe;
+        }
+        // One part for both: a lesson that needs the company registry fails as surely as one that needs the first.
+        if (company == null) {
+            return Probes.down("the company registry is not running");
+        }
+        Map<String, String> companyProbe = Probes.registry("http://127.0.0.1:" + companyPort + "/v2/",
+                Optional.of(tokens.probeToken()));
+        Optional<String> companyTrouble = companySupervisor == null ? Optional.empty() : companySupervisor.trouble();
+        if (companyTrouble.isPresent()) {
+            return Probes.down(companyTrouble.get());
+        }
+        return "ok".equals(companyProbe.get("status")) ? probe
+                : Probes.down("the company registry: " + companyProbe.get("reason"));
     }
 
     /** The practice registry's token server, once it has started; empty for Docker Hub. */
@@ -135,17 +203,31 @@ public final class RegistryService implements AutoCloseable {
         return Optional.ofNullable(registry);
     }
 
+    /** The company registry's process, while it runs. */
+    public Optional<PracticeRegistry> companyProcess() {
+        return Optional.ofNullable(company);
+    }
+
     @Override
     public void close() {
         if (supervisor != null) {
             supervisor.close();
             supervisor = null;
         }
+        if (companySupervisor != null) {
+            companySupervisor.close();
+            companySupervisor = null;
+        }
         PracticeRegistry running = registry;
+        PracticeRegistry runningCompany = company;
         registry = null;
+        company = null;
         try {
             if (running != null) {
                 running.close();
+            }
+            if (runningCompany != null) {
+                runningCompany.close();
             }
         } finally {
             if (tokens != null) {

@@ -85,13 +85,13 @@ public final class LessonProver {
             return;
         }
         try (Sandbox sandbox = Sandbox.start(dir, solutionDeadline)) {
-            Variables variables = Variables.forRegistry(USER, sandbox.registryAddress());
+            Variables variables = Variables.forRegistries(USER, sandbox.registryAddress(), sandbox.companyAddress());
             List<Lesson> before = course.lessons().subList(0, index);
             sandbox.seed(Stream.concat(before.stream(), Stream.of(lesson))
                     .flatMap(l -> l.setupImages().stream()).distinct().toList());
             for (Lesson earlier : before) {
                 for (Step step : earlier.steps()) {
-                    Optional<String> problem = sandbox.run(variables.apply(step.solution()));
+                    Optional<String> problem = sandbox.solve(step, variables);
                     if (problem.isPresent()) {
                         fail(lesson, null, "replaying " + earlier.id() + " / " + step.id() + " failed: "
                                 + problem.get(), started);
@@ -102,7 +102,9 @@ public final class LessonProver {
             out.printf("  sandbox ready in %d ms%n", millisSince(started));
             try (DockerFacts docker = new DockerFacts(sandbox.dockerHost(), deadline)) {
                 RegistryClient registry = new RegistryClient(host -> Optional.of(sandbox.service()), deadline);
-                CheckContext base = new CheckContext(docker, registry, sandbox.dockerConfig(), Instant.EPOCH);
+                CheckContext base = new CheckContext(docker, registry, sandbox.dockerConfig(), Instant.EPOCH,
+                        dev.dockstep.check.CredentialHelpers.onPath(Optional.ofNullable(System.getenv("PATH"))
+                                .orElse("/usr/bin:/bin")), Optional.empty(), sandbox.refusals());
                 for (Step step : lesson.steps()) {
                     proveStep(lesson, step, variables, sandbox, base);
                 }
@@ -131,19 +133,20 @@ public final class LessonProver {
                 }
             }
             case EXERCISE -> {
-                if (step.solution().isBlank()) {
+                if (step.solution().isBlank() && step.page().isEmpty()) {
                     fail(lesson, step, "the step has checks but no solution block", started);
                     return;
                 }
                 Instant stepStarted = Instant.now();
-                CheckContext context = new CheckContext(base.docker(), base.registry(), base.dockerConfig(), stepStarted);
+                CheckContext context = new CheckContext(base.docker(), base.registry(), base.dockerConfig(), stepStarted,
+                        base.helpers(), base.expectedUser(), base.refusals());
                 Verifier verifier = new Verifier(deadline, 4);
                 StepVerdict before = verifier.verify(step.checks(), variables::apply, context);
                 if (before.passed()) {
                     fail(lesson, step, "its checks pass before its solution runs, so the step proves nothing", started);
                     return;
                 }
-                Optional<String> problem = sandbox.run(variables.apply(step.solution()));
+                Optional<String> problem = sandbox.solve(step, variables);
                 if (problem.isPresent()) {
                     fail(lesson, step, "the solution failed: " + problem.get(), started);
                     return;
@@ -195,21 +198,73 @@ public final class LessonProver {
     private static final class Sandbox implements AutoCloseable {
         private final Path dir;
         private final LocalSandbox local;
+        private final MemoryDirectory directory;
         private final String password;
         private final Duration solutionDeadline;
+        /** The access token the lesson's page actions made last, which {@code revoke} revokes. */
+        private String lastToken;
 
-        private Sandbox(Path dir, LocalSandbox local, String password, Duration solutionDeadline) {
+        private Sandbox(Path dir, LocalSandbox local, MemoryDirectory directory, String password,
+                        Duration solutionDeadline) {
             this.dir = dir;
             this.local = local;
+            this.directory = directory;
             this.password = password;
             this.solutionDeadline = solutionDeadline;
         }
 
         static Sandbox start(Path dir, Duration solutionDeadline) {
             String password = randomSecret();
-            LocalSandbox local = LocalSandbox.throwaway(dir, new MemoryDirectory().learner(USER, password));
+            MemoryDirectory directory = new MemoryDirectory().learner(USER, password);
+            LocalSandbox local = LocalSandbox.throwaway(dir, directory);
             local.start();
-            return new Sandbox(dir, local, password, solutionDeadline);
+            return new Sandbox(dir, local, directory, password, solutionDeadline);
+        }
+
+        Optional<String> companyAddress() {
+            return local.registry().companyAddress();
+        }
+
+        /** What the token server refused the learner, as the server's checks see it. */
+        dev.dockstep.check.RegistryRefusals refusals() {
+            return since -> local.registry().tokens()
+                    .map(tokens -> tokens.refusals(USER, since).stream()
+                            .map(r -> new dev.dockstep.check.RegistryRefusals.Refusal(r.at(), r.action(),
+                                    Optional.ofNullable(r.repository()), r.reason()))
+                            .toList())
+                    .orElse(List.of());
+        }
+
+        /**
+         * Does what the step's page block says the learner does on dockstep's pages, through the
+         * same directory the token server asks, then runs its solution. The solution's standard
+         * input holds the account's password, or, in a step that makes or revokes an access
+         * token, that token: what the learner would paste.
+         */
+        Optional<String> solve(Step step, Variables variables) {
+            String input = password;
+            for (dev.dockstep.lesson.PageAction action : step.page()) {
+                List<String> args = action.args().stream().map(variables::apply).toList();
+                switch (action.action()) {
+                    case "private", "public" -> directory.setPrivate(args.get(0), action.action().equals("private"));
+                    case "token" -> {
+                        lastToken = directory.token(USER, dev.dockstep.registry.token.Scope.parse(args.get(0))
+                                .orElseThrow());
+                        input = lastToken;
+                    }
+                    case "revoke" -> {
+                        if (lastToken == null) {
+                            return Optional.of("line " + action.line() + ": 'revoke' comes before any 'token'");
+                        }
+                        directory.revoke(lastToken);
+                        input = lastToken;
+                    }
+                    default -> {
+                        return Optional.of("line " + action.line() + ": unknown page action '" + action.action() + "'");
+                    }
+                }
+            }
+            return run(variables.apply(step.solution()), input);
         }
 
         String dockerHost() {
@@ -239,7 +294,7 @@ public final class LessonProver {
          * it, so a hung solution could never reach its deadline. At the deadline the solution is
          * stopped with every process it started.
          */
-        Optional<String> run(String script) {
+        Optional<String> run(String script, String input) {
             if (script.isBlank()) {
                 return Optional.empty();
             }
@@ -253,7 +308,7 @@ public final class LessonProver {
                 builder.environment().put("DOCKER_CONFIG", dockerConfig().toString());
                 process = builder.start();
                 try (var stdin = process.getOutputStream()) {
-                    stdin.write(password.getBytes(StandardCharsets.UTF_8));
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     // The solution ended without reading its input; its exit status says how it went.
                 }

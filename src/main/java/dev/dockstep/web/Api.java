@@ -121,6 +121,7 @@ final class Api {
         body.put("dockerHost", sandbox.learnerDockerHost());
         body.put("dockerConfig", sandbox.dockerConfig().toString());
         body.put("registry", sandbox.registry());
+        sandboxes.registry().companyAddress().ifPresent(company -> body.put("companyRegistry", company));
         body.put("user", learner.name());
         return body;
     }

@@ -80,7 +80,16 @@ final class Pages {
     void course(Context ctx) {
         Course course = Lookup.course(catalog.get(), ctx.pathParam("course"));
         var me = Auth.learner(ctx);
-        ctx.render("course", model(ctx, Map.of("course", courseView(course, passed(me), me.isPresent()))));
+        Map<String, Object> page = new HashMap<>();
+        page.put("course", courseView(course, passed(me), me.isPresent()));
+        // A finished course points on to the one after it in the catalog.
+        List<Course> all = catalog.get().courses();
+        int index = all.indexOf(course);
+        if (index >= 0 && index + 1 < all.size()) {
+            Course next = all.get(index + 1);
+            page.put("nextCourse", new NextCourse(next.title(), prose.inline(next.summary()), coursePath(next.id())));
+        }
+        ctx.render("course", model(ctx, page));
     }
 
     /** The steps the signed-in learner has passed, as {@code course/lesson/step}; none for a visitor. */
@@ -197,6 +206,13 @@ final class Pages {
         page.put("steps", steps);
         page.put("current", current);
         page.put("registry", sandboxes.registry().address());
+        sandboxes.registry().companyAddress().ifPresent(company -> page.put("companyRegistry", company));
+        if (lesson.needsCompanyRegistry() && sandboxes.registry().companyAddress().isEmpty()) {
+            // On Docker Hub there is no second registry to push to: say so rather than fail at every check.
+            page.put("unservable", "This lesson needs the classroom's company registry, which this server does not"
+                    + " run: it sends learners to Docker Hub (--registry hub). Skip this lesson, or ask your"
+                    + " instructor for a server with the practice registry.");
+        }
         page.put("sandboxMode", sandboxes.mode());
         // A lesson that waits for an earlier one says which, and links to it.
         checker.openSteps().waitingFor(learner.name(), lesson).ifPresent(waiting -> {
@@ -267,6 +283,10 @@ final class Pages {
      */
     record CourseView(String id, String title, String summary, List<LessonView> lessons, int steps, int done,
                       int percent, boolean complete, String action, String actionHref, LessonView next) {
+    }
+
+    /** The course after this one, offered once this one is complete; {@code summary} is rendered HTML. */
+    record NextCourse(String title, String summary, String href) {
     }
 
     /** @param status {@code done}, {@code started} or {@code none}; {@code summary} is rendered HTML */

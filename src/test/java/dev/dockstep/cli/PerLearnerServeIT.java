@@ -38,6 +38,7 @@ class PerLearnerServeIT {
     private DockstepProcess serve(int port) {
         return DockstepProcess.start(Map.of(), "serve", "--data", dir.resolve("data").toString(), "--lessons", LESSONS,
                 "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()),
+                "--company-registry-port", Integer.toString(Ports.free()),
                 "--sandbox-pool", "1");
     }
 

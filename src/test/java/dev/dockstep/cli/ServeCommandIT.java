@@ -46,7 +46,8 @@ class ServeCommandIT {
         int port = Ports.free();
         try (DockstepProcess serve = DockstepProcess.start(Map.of(), "serve", "--sandbox", "shared",
                 "--data", dir.resolve("data").toString(),
-                "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()))) {
+                "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()),
+                "--company-registry-port", Integer.toString(Ports.free()))) {
             serve.awaitOutput("Stop with Ctrl-C.");
             assertTrue(serve.output().contains("export DOCKER_HOST=unix://" + dir.resolve("data/docker/docker.sock")),
                     serve.output());
@@ -72,7 +73,8 @@ class ServeCommandIT {
         String nowhere = "unix://" + dir.resolve("no-docker.sock");
         try (DockstepProcess serve = DockstepProcess.start(Map.of("DOCKER_HOST", nowhere), "serve", "--sandbox", "host",
                 "--data", dir.resolve("data").toString(), "--lessons", LESSONS,
-                "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()))) {
+                "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()),
+                "--company-registry-port", Integer.toString(Ports.free()))) {
             serve.awaitOutput("Stop with Ctrl-C.");
             assertTrue(serve.output().contains("could not prepare the lesson images [backend:0.1] in Docker at "
                     + nowhere + ": No such file or directory"), serve.output());
@@ -100,6 +102,7 @@ class ServeCommandIT {
         int port = Ports.free();
         try (DockstepProcess serve = DockstepProcess.start(Map.of(), "serve", "--data", data.toString(),
                 "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()),
+                "--company-registry-port", Integer.toString(Ports.free()),
                 "--sandbox-pool", "0")) {
             serve.awaitOutput("Stop with Ctrl-C.");
             var web = new dev.dockstep.harness.WebClient("http://localhost:" + port).signUp("private", "private-password");
@@ -144,6 +147,7 @@ class ServeCommandIT {
         String url = "http://class.dockstep.test:" + port + "/";
         try (DockstepProcess serve = DockstepProcess.start(Map.of(), "serve", "--data", dir.resolve("data").toString(),
                 "--lessons", LESSONS, "--port", Integer.toString(port), "--registry-port", Integer.toString(Ports.free()),
+                "--company-registry-port", Integer.toString(Ports.free()),
                 "--public-url", url, "--sandbox", "shared")) {
             serve.awaitOutput("Stop with Ctrl-C.");
             assertTrue(serve.output().contains("dockstep is serving " + url), serve.output());
@@ -181,7 +185,8 @@ class ServeCommandIT {
         try (ServerSocket taken = new ServerSocket(0)) {
             Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--data", dir.resolve("data").toString(),
                     "--lessons", LESSONS, "--port", Integer.toString(taken.getLocalPort()),
-                    "--registry-port", Integer.toString(Ports.free()));
+                    "--registry-port", Integer.toString(Ports.free()),
+                "--company-registry-port", Integer.toString(Ports.free()));
             assertEquals(1, result.exitCode());
             assertOneLine(result.output(), "dockstep: port " + taken.getLocalPort()
                     + " is already in use; stop what uses it or choose another with --port");
@@ -189,10 +194,24 @@ class ServeCommandIT {
     }
 
     @Test
+    void a_company_registry_port_in_use_is_one_line_naming_its_flag() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--sandbox", "shared", "--data",
+                    dir.resolve("data-company").toString(), "--lessons", LESSONS, "--port", Integer.toString(Ports.free()),
+                    "--registry-port", Integer.toString(Ports.free()),
+                    "--company-registry-port", Integer.toString(taken.getLocalPort()));
+            assertEquals(1, result.exitCode());
+            assertOneLine(result.output(), "dockstep: port " + taken.getLocalPort() + " is already in use, so the"
+                    + " company registry cannot start; choose another with --company-registry-port");
+        }
+    }
+
+    @Test
     void a_missing_dockerd_is_one_line_naming_the_package() {
         Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--sandbox", "shared",
                 "--data", dir.resolve("data").toString(), "--lessons", LESSONS, "--port", Integer.toString(Ports.free()),
-                "--registry-port", Integer.toString(Ports.free()), "--dockerd-binary", "no-such-dockerd");
+                "--registry-port", Integer.toString(Ports.free()),
+                "--company-registry-port", Integer.toString(Ports.free()), "--dockerd-binary", "no-such-dockerd");
         assertEquals(1, result.exitCode());
         assertOneLine(result.output(), "dockstep: no-such-dockerd was not found; install it with: apt-get install docker.io");
     }
@@ -222,7 +241,8 @@ class ServeCommandIT {
     void help_lists_the_flags() {
         Cli.Result result = DockstepProcess.run(Map.of(), "serve", "--help");
         assertEquals(0, result.exitCode());
-        for (String flag : List.of("--port", "--data", "--lessons", "--sandbox", "--registry-port", "--max-sandboxes",
+        for (String flag : List.of("--port", "--data", "--lessons", "--sandbox", "--registry-port", "--company-registry-port",
+                "--max-sandboxes",
                 "--sandbox-pool", "--sandbox-idle")) {
             assertTrue(result.output().contains(flag), flag + " in " + result.output());
         }

@@ -87,8 +87,9 @@ class LessonLoaderTest {
         write("01-bad.md", "---\ntitle: Bad\n---\n## Step\n```check\nimagee x\nimage\n```\n");
         Catalog catalog = new LessonLoader(Verifier.ARGUMENTS).load(root);
         assertEquals(List.of(
-                course.resolve("01-bad.md") + ":6: unknown check kind 'imagee'; known kinds: image, logged-in,"
-                        + " no-image, pulled, pushed, same-image",
+                course.resolve("01-bad.md") + ":6: unknown check kind 'imagee'; known kinds: digest-pulled,"
+                        + " image, logged-in, logged-out, login-refused, no-dangling, no-image, pulled, pushed,"
+                        + " repo-private, repo-public, same-image, token-login",
                 course.resolve("01-bad.md") + ":7: 'image' takes 1 argument(s) (image ref), found 0"),
                 catalog.problems().stream().map(Problem::toString).toList());
         assertTrue(catalog.lesson("hub", "bad").isEmpty(), "a broken lesson is not served");
@@ -135,10 +136,10 @@ class LessonLoaderTest {
     void an_unknown_variable_is_an_error_at_its_line() throws IOException {
         write("01-var.md", "---\ntitle: Var\n---\n## Step\nRun {{usr}} and {{user}}.\n```check\nimage {{img}}\n```\n");
         List<String> problems = problems();
-        assertTrue(problems.contains(course.resolve("01-var.md") + ":5: unknown variable {{usr}}; known: {{registry}},"
-                + " {{repo}}, {{user}}"), problems.toString());
-        assertTrue(problems.contains(course.resolve("01-var.md") + ":7: unknown variable {{img}}; known: {{registry}},"
-                + " {{repo}}, {{user}}"), problems.toString());
+        assertTrue(problems.contains(course.resolve("01-var.md") + ":5: unknown variable {{usr}}; known: {{company_registry}},"
+                + " {{company_repo}}, {{registry}}, {{repo}}, {{user}}"), problems.toString());
+        assertTrue(problems.contains(course.resolve("01-var.md") + ":7: unknown variable {{img}}; known: {{company_registry}},"
+                + " {{company_repo}}, {{registry}}, {{repo}}, {{user}}"), problems.toString());
     }
 
     @Test
@@ -186,6 +187,44 @@ class LessonLoaderTest {
         Lesson lesson = new LessonLoader(Verifier.ARGUMENTS).load(root).lesson("hub", "fence").orElseThrow();
         assertEquals(1, lesson.steps().size());
         assertTrue(lesson.steps().get(0).html().contains("## not a step"), lesson.steps().get(0).html());
+    }
+
+    @Test
+    void a_lesson_asks_for_the_company_registry_in_its_setup_and_an_unknown_registry_is_an_error() throws IOException {
+        write("01-company.md", "---\ntitle: Company\nsetup:\n  images: [backend:0.1]\n  registries: [company]\n---\n"
+                + "## Push\n```check\npushed {{company_repo}}/app:1\nlogged-in {{company_registry}}\n```\n"
+                + "```hint\nPush.\n```\n```solution\ndocker push {{company_repo}}/app:1\n```\n");
+        write("02-unknown.md", "---\ntitle: Unknown\nsetup:\n  registries: [company, acme]\n---\n## Read\nText.\n");
+        write("03-missing.md", "---\ntitle: Missing\n---\n## Read\nPush to {{company_registry}}.\n");
+        Catalog catalog = new LessonLoader(Verifier.ARGUMENTS).load(root);
+        Lesson company = catalog.lesson("hub", "company").orElseThrow();
+        assertEquals(List.of("company"), company.registries());
+        assertTrue(company.needsCompanyRegistry());
+        assertEquals(List.of("backend:0.1"), company.setupImages());
+        assertEquals(List.of(
+                course.resolve("02-unknown.md") + ":3: unknown registry 'acme' in setup; known: company",
+                course.resolve("03-missing.md") + ":5: {{company_registry}} needs the company registry; add"
+                        + " 'registries: [company]' under 'setup:' in the front matter"), errors());
+    }
+
+    @Test
+    void a_page_block_lists_what_the_learner_does_on_the_pages_and_a_bad_line_is_an_error() throws IOException {
+        write("01-page.md", "---\ntitle: Page\n---\n## Private\n```page\nprivate {{user}}/app  # the switch\n"
+                + "token read-write\nrevoke\n```\n```check\nlogged-in {{registry}}\n```\n```hint\nH.\n```\n");
+        write("02-bad.md", "---\ntitle: Bad\n---\n## Step\n```page\nprivate {{repo}}/app:1\ntoken admin\nclick here\n"
+                + "revoke now\n```\n```check\nlogged-in {{registry}}\n```\n## Alone\n```page\npublic {{user}}/app\n```\n");
+        Catalog catalog = new LessonLoader(Verifier.ARGUMENTS).load(root);
+        Step step = catalog.lesson("hub", "page").orElseThrow().steps().get(0);
+        assertEquals(List.of(new PageAction("private", List.of("{{user}}/app"), 6),
+                new PageAction("token", List.of("read-write"), 7), new PageAction("revoke", List.of(), 8)), step.page());
+        assertEquals(List.of(
+                course.resolve("02-bad.md") + ":6: 'localhost:5000/learner/app:1' is not a repository such as"
+                        + " {{user}}/app (no registry, no tag)",
+                course.resolve("02-bad.md") + ":7: 'token' takes a scope: read, read-write, read-write-delete",
+                course.resolve("02-bad.md") + ":8: unknown page action 'click'; known: private, public, token, revoke",
+                course.resolve("02-bad.md") + ":9: 'revoke' takes nothing: it revokes the token the lesson made last",
+                course.resolve("02-bad.md") + ":16: a 'page' block belongs to an exercise step, beside its 'check' block"),
+                errors());
     }
 
     private List<String> errors() {

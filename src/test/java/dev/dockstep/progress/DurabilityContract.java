@@ -36,7 +36,8 @@ abstract class DurabilityContract {
         Path dir = dev.dockstep.harness.TestApp.dataFolder("ds-crash-");
         List<String> args = new ArrayList<>(List.of("serve", "--data", dir.resolve("data").toString(),
                 "--lessons", "src/test/resources/fixtures/lessons", "--port", Integer.toString(Ports.free()),
-                "--registry-port", Integer.toString(Ports.free())));
+                "--registry-port", Integer.toString(Ports.free()),
+                "--company-registry-port", Integer.toString(Ports.free())));
         if (databaseUrl() != null) {
             args.addAll(List.of("--db", databaseUrl()));
         }

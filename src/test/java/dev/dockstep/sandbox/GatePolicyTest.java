@@ -46,6 +46,19 @@ class GatePolicyTest {
     }
 
     @Test
+    void a_sandbox_with_the_company_registry_reaches_both_registries_and_nothing_else() {
+        GatePolicy both = new GatePolicy(Set.of("localhost:5000", "127.0.0.1:5001"));
+        assertAllowed(both.judge("POST", V + "/images/127.0.0.1:5001/alice/app/push?tag=stable"));
+        assertAllowed(both.judge("POST", V + "/images/create?fromImage=127.0.0.1%3A5001%2Falice%2Fapp&tag=stable"));
+        assertAllowed(both.judge("POST", V + "/images/localhost:5000/alice/app/push?tag=stable"));
+        assertAllowed(both.judge("POST", V + "/auth", json("{\"username\":\"alice\",\"password\":\"pw\","
+                + "\"serveraddress\":\"127.0.0.1:5001\"}")));
+        String only = "dockstep: this sandbox can only reach the registries 127.0.0.1:5001, localhost:5000";
+        assertRefused(403, only, both.judge("POST", V + "/images/localhost:5001/alice/app/push"));
+        assertRefused(403, only, both.judge("POST", V + "/images/127.0.0.1:5000/alice/app/push"));
+    }
+
+    @Test
     void pull_push_and_distribution_reach_only_the_allowed_registry() {
         assertAllowed(policy.judge("POST", V + "/images/create?fromImage=localhost%3A5000%2Falice%2Fapp&tag=1"));
         assertAllowed(policy.judge("POST", V + "/images/localhost:5000/alice/app/push?tag=1"));

@@ -75,6 +75,68 @@ class LessonProverIT {
         assertTrue(report.matches("(?s).*01-hang\\.md:4: the solution failed: exit 1: before .*No such image.*"), report);
     }
 
+    @Test
+    void page_actions_are_done_before_the_solution_which_gets_the_token_they_made_on_its_input() throws IOException {
+        Path course = Files.createDirectories(dir.resolve("lessons/hub"));
+        Files.writeString(course.resolve("index.md"), "---\ntitle: Hub\n---\n");
+        Files.writeString(course.resolve("01-pages.md"), """
+                ---
+                title: Pages
+                setup:
+                  images: [backend:0.1]
+                ---
+                ## Log in with a token
+                ```page
+                token read
+                ```
+                ```check
+                token-login {{registry}}
+                ```
+                ```solution
+                docker login {{registry}} --username {{user}} --password-stdin
+                ```
+                ## Revoke it
+                ```page
+                revoke
+                ```
+                ```check
+                login-refused {{registry}}
+                ```
+                ```solution
+                docker login {{registry}} --username {{user}} --password-stdin || echo refused
+                ```
+                ## Push without the switch
+                ```check
+                repo-private {{repo}}/app:1
+                ```
+                ```solution
+                docker login {{registry}} --username {{user}} --password-stdin
+                docker tag backend:0.1 {{repo}}/app:1
+                docker push {{repo}}/app:1
+                ```
+                ## Switch it
+                ```page
+                private {{user}}/app
+                ```
+                ```check
+                repo-private {{repo}}/app:1
+                ```
+                """);
+        Catalog catalog = new LessonLoader(Verifier.ARGUMENTS).load(dir.resolve("lessons"));
+        assertFalse(catalog.hasErrors(), catalog.problems().toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean proved = new LessonProver(new PrintStream(out, true, StandardCharsets.UTF_8), Duration.ofSeconds(5),
+                Duration.ofSeconds(60)).prove(catalog);
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertFalse(proved, report);
+        assertTrue(report.matches("(?s).*ok +log-in-with-a-token .*ok +revoke-it .*FAIL +push-without-the-switch .*"
+                + "ok +switch-it .*"), report);
+        // The password again once no token was made or revoked in the step, or the push would be refused.
+        assertTrue(report.contains("01-pages.md:26: its checks still fail after the solution: [repo-private"), report);
+        assertTrue(report.contains("/learner/app` is public"), report);
+        assertTrue(report.contains("test-lessons: 3 passed, 1 failed"), report);
+    }
+
     /** Stops what a failed run left behind, by the PIDs the solution wrote. */
     @AfterEach
     void stopLeftovers() throws IOException {

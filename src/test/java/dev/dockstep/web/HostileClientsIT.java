@@ -49,7 +49,8 @@ class HostileClientsIT {
         port = Ports.free();
         serve = DockstepProcess.start(List.of("-Xmx64m", "-XX:+UseSerialGC"), Map.of(), "serve",
                 "--data", dir.resolve("data").toString(), "--lessons", "lessons", "--port", Integer.toString(port),
-                "--registry-port", Integer.toString(Ports.free()), "--idle-timeout", "3",
+                "--registry-port", Integer.toString(Ports.free()),
+                "--company-registry-port", Integer.toString(Ports.free()), "--idle-timeout", "3",
                 "--streams-per-learner", Integer.toString(LEARNER_STREAMS), "--sandbox-pool", "0");
         serve.awaitOutput("Stop with Ctrl-C.");
         base = "http://127.0.0.1:" + port;

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * namespace ({@code NAME/...}); anyone signed in pulls a public repository; only its owner pulls a
  * private one. A repository no one has pushed to yet is treated like a private one, so that a
  * refusal never tells a private repository from a missing one. dockstep's checks may pull
- * anything, its pages may also delete and list the registry; an anonymous client gets nothing.
+ * anything, its pages may also delete and list the registry. A client that is not signed in may
+ * pull a public repository and nothing else, as on Docker Hub: that is how a learner sees, signed
+ * out, what a stranger sees of their repositories.
  */
 public final class AccessRules {
     /** Docker's grammar for a repository path; the registry refuses other names anyway. */
@@ -61,7 +63,8 @@ public final class AccessRules {
         if (who instanceof Principal.Service service) {
             return grant(asked, service.mayDelete() ? Set.of("pull", "delete") : Set.of("pull"), null);
         }
-        return grant(asked, Set.of(), "log in first, with docker login");
+        boolean isPublic = known.map(r -> !r.isPrivate()).orElse(false);
+        return grant(asked, isPublic ? Set.of("pull") : Set.of(), "log in first, with docker login");
     }
 
     private static Decision forLearner(Principal.Learner learner, Access asked, Optional<RepositoryState> known) {

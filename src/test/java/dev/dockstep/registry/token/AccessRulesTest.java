@@ -77,10 +77,17 @@ class AccessRulesTest {
     }
 
     @Test
-    void an_anonymous_client_gets_nothing_not_even_a_public_pull() {
-        var anonymous = decide(new Principal.Anonymous(), "repository:alice/app:pull", PUBLIC);
-        assertEquals(Set.of(), anonymous.granted().actions());
-        assertEquals(Optional.of("log in first, with docker login"), anonymous.refusal());
+    void an_anonymous_client_pulls_a_public_repository_and_nothing_else_as_on_docker_hub() {
+        var publicPull = decide(new Principal.Anonymous(), "repository:alice/app:pull,push", PUBLIC);
+        assertEquals(Set.of("pull"), publicPull.granted().actions());
+        assertEquals(Optional.of("log in first, with docker login"), publicPull.refusal(), "the push is refused");
+        for (Optional<RepositoryState> hidden : java.util.List.of(PRIVATE, Optional.<RepositoryState>empty())) {
+            var anonymous = decide(new Principal.Anonymous(), "repository:alice/app:pull", hidden);
+            assertEquals(Set.of(), anonymous.granted().actions(), "private or missing: " + hidden);
+            assertEquals(Optional.of("log in first, with docker login"), anonymous.refusal());
+        }
+        assertEquals(Set.of(), decide(new Principal.Anonymous(), "repository:alice/app:delete", PUBLIC)
+                .granted().actions());
     }
 
     @Test
