@@ -82,7 +82,9 @@ class HostileClientsIT {
             assertEquals(401, response.statusCode(), "sign-in " + i + ": " + response.body());
         }
         long grown = heapAfterCollection() - before;
-        assertTrue(grown < 4 << 20, "the heap grew by " + (grown >> 10) + " KB");
+        // Kept names would be 60 MB; the bound leaves room for what warms up meanwhile (buffers,
+        // classes, caches), which measured 1-4.3 MB on a busy machine.
+        assertTrue(grown < 8 << 20, "the heap grew by " + (grown >> 10) + " KB");
         assertHealthy();
         WebClient web = new WebClient(base).signUp("survivor", "survivor-password");
         assertEquals(200, web.get("/api/me").statusCode());
