@@ -17,11 +17,14 @@ final class ManagedProcess implements AutoCloseable {
 
     private final String name;
     private final ProcessHandle handle;
+    /** Completes when the process has exited; our own child, so the JDK's reaper completes it. */
+    private final java.util.concurrent.CompletableFuture<ProcessHandle> exited;
     private final Path log;
 
     private ManagedProcess(String name, ProcessHandle handle, Path log) {
         this.name = name;
         this.handle = handle;
+        this.exited = handle.onExit();
         this.log = log;
     }
 
@@ -97,7 +100,8 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     boolean isAlive() {
-        return handle.isAlive();
+        // Asked on every page view: a completed future, not a look into /proc each time.
+        return !exited.isDone();
     }
 
     /** The last line the process wrote, for error messages. */
