@@ -168,15 +168,8 @@ final class LessonBody {
          * kind and its arguments between spaces, and '#' to the end of the line a comment.
          */
         private void parseChecks(String content, int fenceLine) {
-            String[] lines = content.split("\n", -1);
-            for (int i = 0; i < lines.length; i++) {
-                String line = lines[i].replaceFirst("(^|\\s)#.*$", "").strip();
-                if (line.isEmpty()) {
-                    continue;
-                }
-                int number = fenceLine + 1 + i;
-                String[] words = line.split("\\s+");
-                Check check = new Check(words[0], Arrays.asList(words).subList(1, words.length), number);
+            eachLine(content, fenceLine, (number, words) -> {
+                Check check = new Check(words.get(0), words.subList(1, words.size()), number);
                 // Arguments are judged as a learner would have them, with sample values for the variables.
                 Variables sample = Variables.sample();
                 arguments.problem(check.kind(), check.args().stream().map(sample::apply).toList())
@@ -184,24 +177,29 @@ final class LessonBody {
                                 + (check.args().stream().anyMatch(a -> a.contains("{{")) ? " (with sample values "
                                 + shown(sample, check.args()) + ")" : ""))));
                 checks.add(check);
-            }
+            });
         }
 
         /** A page block: one action a line, as a check block is written. */
         private void parsePage(String content, int fenceLine) {
-            String[] lines = content.split("\n", -1);
-            for (int i = 0; i < lines.length; i++) {
-                String line = lines[i].replaceFirst("(^|\\s)#.*$", "").strip();
-                if (line.isEmpty()) {
-                    continue;
-                }
-                int number = fenceLine + 1 + i;
-                List<String> words = Arrays.asList(line.split("\\s+"));
+            eachLine(content, fenceLine, (number, words) -> {
                 PageAction action = new PageAction(words.get(0), words.subList(1, words.size()), number);
                 Variables sample = Variables.sample();
                 PageAction.problem(action.action(), action.args().stream().map(sample::apply).toList())
                         .ifPresent(problem -> problems.add(Problem.error(file, number, problem)));
                 page.add(action);
+            });
+        }
+
+        /** The words of each line of a check or page block, with its line number; '#' starts a comment. */
+        private static void eachLine(String content, int fenceLine,
+                                     java.util.function.BiConsumer<Integer, List<String>> line) {
+            String[] lines = content.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String text = lines[i].replaceFirst("(^|\\s)#.*$", "").strip();
+                if (!text.isEmpty()) {
+                    line.accept(fenceLine + 1 + i, Arrays.asList(text.split("\\s+")));
+                }
             }
         }
 
