@@ -78,12 +78,13 @@ final class Pages {
 
     /** {@code /courses/{course}}: its lessons, the learner's progress and a way on; once done, what they learned. */
     void course(Context ctx) {
-        Course course = Lookup.course(catalog.get(), ctx.pathParam("course"));
+        Catalog now = catalog.get();
+        Course course = Lookup.course(now, ctx.pathParam("course"));
         var me = Auth.learner(ctx);
         Map<String, Object> page = new HashMap<>();
         page.put("course", courseView(course, passed(me), me.isPresent()));
-        // A finished course points on to the one after it in the catalog.
-        List<Course> all = catalog.get().courses();
+        // A finished course points on to the one after it in the same catalog (one read: lessons may reload).
+        List<Course> all = now.courses();
         int index = all.indexOf(course);
         if (index >= 0 && index + 1 < all.size()) {
             Course next = all.get(index + 1);
